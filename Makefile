@@ -1,0 +1,32 @@
+# EP Suite — every target calls tools/ep, which installs what is missing first.
+.PHONY: run test stop setup start db lint test-addon clean help
+
+run:            ## server on http://127.0.0.1:8069 with demo data (admin / admin)
+	@tools/ep run
+
+test:           ## every test: pure cores, compat, Odoo tests, integration
+	@tools/ep test
+
+stop:           ## stop the server, broker and database of this checkout
+	@tools/ep stop
+
+setup:          ## install Debian packages, .venv and lessc only
+	@tools/ep setup
+
+start:          ## start PostgreSQL and Mosquitto only
+	@tools/ep start
+
+db:             ## create or update the demo database "ep"
+	@tools/ep db
+
+lint:           ## ruff
+	@tools/ep lint
+
+test-addon:     ## one addon's Odoo tests on the existing test DB: make test-addon A=ep_parking
+	@tools/ep test-addon $(A)
+
+clean: stop     ## remove .state (databases, broker data, logs); keeps .venv
+	rm -rf .state
+
+help:
+	@grep -E '^[a-z-]+:.*##' Makefile | sed 's/:.*##/\t/'

@@ -1,0 +1,14 @@
+{
+    "name": "EP Charging",
+    "summary": "Charging stations, chargers, TOU tariffs, reservation and occupancy fees",
+    "version": "11.0.1.0.0",
+    "category": "EP Parking",
+    "author": "EP Suite",
+    "website": "http://127.0.0.1:8069",
+    "license": "LGPL-3",
+    "depends": ["ep_parking"],
+    "data": [
+        "views/ep_charging_menus.xml",
+    ],
+    "installable": True,
+}

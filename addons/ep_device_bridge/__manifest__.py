@@ -1,0 +1,17 @@
+{
+    "name": "EP Device Bridge",
+    "summary": "MQTT transport for gates, cameras, space locks and chargers",
+    "version": "11.0.1.0.0",
+    "category": "EP Parking",
+    "author": "EP Suite",
+    "website": "http://127.0.0.1:8069",
+    "license": "LGPL-3",
+    "depends": ["base", "mail"],
+    "external_dependencies": {"python": ["paho"]},
+    "data": [
+        "security/ep_device_bridge_groups.xml",
+        "views/ep_device_bridge_menus.xml",
+    ],
+    "installable": True,
+    "application": True,
+}

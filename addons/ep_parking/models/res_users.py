@@ -1,0 +1,12 @@
+from odoo import fields, models
+
+
+class ResUsers(models.Model):
+    _inherit = "res.users"
+
+    ep_region_ids = fields.Many2many(
+        "ep.parking.region", "ep_parking_region_res_users_rel", "user_id", "region_id",
+        string="Parking Regions",
+        help="Regions and divisions this staff user works in: they see the lots below them. "
+             "Managers and administrators see every region.",
+    )

@@ -14,9 +14,11 @@ import sys
 LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (?P<level>[A-Z]+) \S+ (?P<logger>\S+): (?P<msg>.*)$")
 TEST_LOGGER = re.compile(r"^odoo\.addons\.(?P<addon>\w+)\.tests\.")
 RAN = re.compile(r"^Ran (\d+) tests? in ")
-FAILED = re.compile(r"^FAILED \((.*)\)$")
-COUNTS = re.compile(r"(failures|errors|skipped|expected failures|unexpected successes)=(\d+)")
-SKIPPED = re.compile(r"^OK \(.*skipped=(\d+)")
+FAILURE = re.compile(r"^(FAIL|ERROR): ")  # unittest's header of each failed test
+SUMMARY = re.compile(r"^ ?\((.*)\)$")  # " (failures=1, skipped=2)" after "OK"/"FAILED"
+SKIPPED = re.compile(r"skipped=(\d+)")
+# Consequences of failures already counted, not failures of their own.
+FOLLOW_UPS = ("At least one test failed", "Module ")
 EP_ADDONS = ("ep_device_bridge", "ep_parking", "ep_monthcard", "ep_coupon", "ep_charging", "ep_einvoice")
 
 
@@ -35,17 +37,15 @@ def parse(lines):
         if test:
             if RAN.match(msg):
                 ran[test.group("addon")] = ran.get(test.group("addon"), 0) + int(RAN.match(msg).group(1))
-            elif FAILED.match(msg):
-                counts = dict((k, int(v)) for k, v in COUNTS.findall(FAILED.match(msg).group(1)))
-                failed += counts.get("failures", 0) + counts.get("errors", 0)
-                skipped += counts.get("skipped", 0)
-            elif SKIPPED.match(msg):
-                skipped += int(SKIPPED.match(msg).group(1))
+            elif FAILURE.match(msg):
+                failed += 1
+            elif SUMMARY.match(msg) and SKIPPED.search(msg):
+                skipped += int(SKIPPED.search(msg).group(1))
             if level in ("ERROR", "CRITICAL"):
                 problems.append([raw.rstrip()])
                 current = problems[-1]
             continue
-        if level in ("ERROR", "CRITICAL") and not msg.startswith("Module "):
+        if level in ("ERROR", "CRITICAL") and not msg.startswith(FOLLOW_UPS):
             problems.append([raw.rstrip()])
             current = problems[-1]
     return ran, failed, skipped, problems

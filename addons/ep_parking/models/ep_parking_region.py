@@ -15,7 +15,7 @@ class EpParkingRegion(models.Model):
     _order = "parent_left"
     _rec_name = "complete_name"
 
-    name = fields.Char(required=True, translate=True, track_visibility="onchange")
+    name = fields.Char(required=True, track_visibility="onchange")
     code = fields.Char(required=True, index=True, track_visibility="onchange")
     kind = fields.Selection(
         [("company", "Company"), ("region", "Region"), ("division", "Division")],

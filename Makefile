@@ -19,7 +19,7 @@ start:          ## start PostgreSQL and Mosquitto only
 db:             ## create or update the demo database "ep"
 	@tools/ep db
 
-lint:           ## ruff
+lint:           ## ruff, pylint-odoo
 	@tools/ep lint
 
 test-addon:     ## one addon's Odoo tests on the existing test DB: make test-addon A=ep_parking

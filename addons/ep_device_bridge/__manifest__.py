@@ -4,7 +4,6 @@
     "version": "11.0.1.0.0",
     "category": "EP Parking",
     "author": "EP Suite",
-    "website": "http://127.0.0.1:8069",
     "license": "LGPL-3",
     "depends": ["base", "mail"],
     "external_dependencies": {"python": ["paho"]},
@@ -12,6 +11,5 @@
         "security/ep_device_bridge_groups.xml",
         "views/ep_device_bridge_menus.xml",
     ],
-    "installable": True,
     "application": True,
 }

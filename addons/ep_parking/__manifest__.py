@@ -4,7 +4,6 @@
     "version": "11.0.1.0.0",
     "category": "EP Parking",
     "author": "EP Suite",
-    "website": "http://127.0.0.1:8069",
     "license": "LGPL-3",
     "depends": ["ep_device_bridge", "account", "portal", "website", "base_tier_validation"],
     "data": [
@@ -18,6 +17,5 @@
         "demo/ep_parking_region_demo.xml",
         "demo/res_users_demo.xml",
     ],
-    "installable": True,
     "application": True,
 }

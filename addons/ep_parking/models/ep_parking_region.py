@@ -22,7 +22,7 @@ class EpParkingRegion(models.Model):
         required=True, default="region", track_visibility="onchange",
     )
     parent_id = fields.Many2one(
-        "ep.parking.region", string="Parent", index=True, ondelete="restrict", track_visibility="onchange",
+        "ep.parking.region", index=True, ondelete="restrict", track_visibility="onchange",
     )
     child_ids = fields.One2many("ep.parking.region", "parent_id", string="Children")
     parent_left = fields.Integer(index=True)
@@ -61,12 +61,12 @@ class EpParkingRegion(models.Model):
         for region in self:
             expected = PARENT_KIND[region.kind]
             if not expected and region.parent_id:
-                raise ValidationError(_("A company is the root of the tree: %s cannot have a parent.") % region.name)
+                raise ValidationError(
+                    _("A company is the root of the tree: %s cannot have a parent.") % region.name)
             if expected and region.parent_id.kind != expected:
                 raise ValidationError(
-                    _("%s is a %s: its parent must be a %s.")
-                    % (region.name, labels[region.kind], labels[expected])
-                )
+                    _("%(name)s is a %(kind)s: its parent must be a %(parent_kind)s.")
+                    % {"name": region.name, "kind": labels[region.kind], "parent_kind": labels[expected]})
 
     @api.constrains("company_id", "parent_id")
     def _check_company(self):

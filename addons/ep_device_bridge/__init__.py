@@ -2,4 +2,9 @@
 # Odoo glue. Imported under its bare name (plain pytest of ``lib/``, outside tools),
 # the package stays Odoo-free so the pure core can be used without a server.
 if __name__.startswith("odoo.addons."):
-    from . import settings  # noqa: F401
+    from . import (
+        cli,  # noqa: F401
+        models,  # noqa: F401
+        settings,  # noqa: F401
+        wizard,  # noqa: F401
+    )

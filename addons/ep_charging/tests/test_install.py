@@ -2,9 +2,11 @@ from datetime import datetime
 from decimal import Decimal
 
 from odoo.addons.ep_charging.lib.occupancy import occupancy_fee
-from odoo.tests.common import TransactionCase
+from odoo.tests.common import TransactionCase, at_install, post_install
 
 
+@at_install(False)
+@post_install(True)
 class TestInstall(TransactionCase):
 
     def test_pure_core_is_reachable_from_odoo(self):

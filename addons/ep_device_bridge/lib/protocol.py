@@ -110,3 +110,42 @@ class BrokerSettings(namedtuple("BrokerSettings", _BROKER_FIELDS)):
             client_id_prefix=get("client_id_prefix", "ep-bridge"),
             share_group=get("share_group", "ep-bridge"),
         )
+
+
+Event = namedtuple("Event", "event_id type ts body")
+PRESENCE = ("online", "offline")
+
+
+def decode_event(payload):
+    """An event from its JSON payload: device-unique ``event_id`` and ``type`` required."""
+    body = decode_json(payload)
+    event_id, kind = body.get("event_id"), body.get("type")
+    if not isinstance(event_id, (str, int)) or isinstance(event_id, bool) or str(event_id) == "":
+        raise ValueError("event without an event_id")
+    if not isinstance(kind, str) or not kind:
+        raise ValueError("event without a type")
+    if len(str(event_id)) > 128 or len(kind) > 64:
+        raise ValueError("event_id or type too long")
+    return Event(str(event_id), kind, parse_ts(body.get("ts")), body)
+
+
+def parse_ts(value):
+    """A device timestamp (ISO 8601) as a naive UTC datetime, or None when absent/invalid."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+    return moment
+
+
+def decode_status(payload):
+    """Presence from a status payload: True (online) / False (offline); ValueError otherwise."""
+    text = payload.decode("utf-8", "replace") if isinstance(payload, (bytes, bytearray)) else str(payload)
+    text = text.strip().strip('"').lower()
+    if text not in PRESENCE:
+        raise ValueError("status must be 'online' or 'offline', got %r" % text[:20])
+    return text == "online"

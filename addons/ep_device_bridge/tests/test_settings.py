@@ -2,10 +2,12 @@ import os
 from unittest.mock import patch
 
 from odoo.addons.ep_device_bridge.settings import mqtt_settings
-from odoo.tests.common import TransactionCase
+from odoo.tests.common import TransactionCase, at_install, post_install
 from odoo.tools import config
 
 
+@at_install(False)
+@post_install(True)
 class TestBrokerSettings(TransactionCase):
 
     def test_read_from_odoo_conf_section(self):

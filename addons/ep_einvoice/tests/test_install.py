@@ -1,7 +1,9 @@
 from odoo.addons.ep_einvoice.lib.taxid import is_valid_tax_id
-from odoo.tests.common import TransactionCase
+from odoo.tests.common import TransactionCase, at_install, post_install
 
 
+@at_install(False)
+@post_install(True)
 class TestInstall(TransactionCase):
 
     def test_pure_core_is_reachable_from_odoo(self):

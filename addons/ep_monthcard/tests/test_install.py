@@ -1,9 +1,11 @@
 from datetime import datetime
 
 from odoo.addons.ep_monthcard.lib.period import period_end
-from odoo.tests.common import TransactionCase
+from odoo.tests.common import TransactionCase, at_install, post_install
 
 
+@at_install(False)
+@post_install(True)
 class TestInstall(TransactionCase):
 
     def test_pure_core_is_reachable_from_odoo(self):

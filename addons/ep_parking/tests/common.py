@@ -1,6 +1,8 @@
-from odoo.tests.common import SavepointCase
+from odoo.tests.common import SavepointCase, at_install, post_install
 
 
+@at_install(False)
+@post_install(True)
 class EpParkingCase(SavepointCase):
     """Shared fixtures: a small region tree and one user per EP role."""
 

@@ -1,0 +1,253 @@
+"""The bridge process: PostgreSQL outbox -> MQTT, MQTT device reports -> PostgreSQL.
+
+One process per bridge instance, any number of instances per database:
+  * inbound ``event`` and ``ack`` messages come through MQTT 5 shared subscriptions
+    ($share/<group>/...), so each message reaches one instance; presence (``status``,
+    retained) goes to every instance, updates being idempotent;
+  * QoS 1 messages are acknowledged to the broker only after their rows are committed
+    (manual acks) and the session is persistent (clean_start False + session expiry),
+    so a crash loses nothing: the broker redelivers what was not acknowledged;
+  * the outbox is claimed with SELECT ... FOR UPDATE SKIP LOCKED, so two instances never
+    publish the same due command; a NOTIFY sent on commit wakes the publisher at once.
+PostgreSQL is the truth: whatever a crash interrupts is redone from the tables.
+"""
+import logging
+import queue
+import select
+import threading
+import time
+
+import paho.mqtt.client as mqtt
+import psycopg2
+from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.properties import Properties
+
+import odoo
+from odoo import SUPERUSER_ID, api, fields
+
+from .. import settings
+from ..lib import protocol
+from ..models.ep_device_command import NOTIFY_CHANNEL
+
+_logger = logging.getLogger(__name__)
+
+SESSION_EXPIRY = 7 * 24 * 3600  # seconds the broker keeps our session while we are away
+PUBACK_TIMEOUT = 5.0
+
+
+class Bridge:
+
+    def __init__(self, dbname, instance):
+        self.dbname = dbname
+        self.instance = instance
+        self.broker = settings.mqtt_settings()
+        self.batch_size = int(settings.bridge_option("batch_size"))
+        self.poll_interval = float(settings.bridge_option("poll_interval"))
+        self.inbox = queue.Queue()
+        self.wakeup = threading.Event()
+        self.stopping = threading.Event()
+        self.registry = odoo.registry(dbname)
+        self.client = self._make_client()
+
+    # ------------------------------------------------------------ MQTT
+    def _make_client(self):
+        client_id = "%s-%s-%s" % (self.broker.client_id_prefix, self.dbname, self.instance)
+        client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=client_id, protocol=mqtt.MQTTv5,
+                             manual_ack=True)
+        if self.broker.username:
+            client.username_pw_set(self.broker.username, self.broker.password)
+        if self.broker.tls:
+            client.tls_set(ca_certs=self.broker.ca_certs)
+        client.max_inflight_messages_set(100)
+        client.max_queued_messages_set(0)
+        client.reconnect_delay_set(min_delay=1, max_delay=10)
+        client.on_connect = self._on_connect
+        client.on_disconnect = self._on_disconnect
+        client.on_message = self._on_message
+        return client
+
+    def _on_connect(self, client, userdata, flags, reason, properties):
+        if reason.is_failure:
+            _logger.error("broker refused the bridge: %s", reason)
+            return
+        group = self.broker.share_group
+        client.subscribe([
+            ("$share/%s/ep/+/+/event" % group, 1),
+            ("$share/%s/ep/+/+/ack" % group, 1),
+            ("ep/+/+/status", 1),
+        ])
+        _logger.info("bridge %s connected to %s:%s (session present: %s)",
+                     self.instance, self.broker.host, self.broker.port, flags.session_present)
+        self.wakeup.set()
+
+    def _on_disconnect(self, client, userdata, flags, reason, properties):
+        if not self.stopping.is_set():
+            _logger.warning("bridge %s lost the broker: %s; reconnecting", self.instance, reason)
+
+    def _on_message(self, client, userdata, message):
+        self.inbox.put(message)
+
+    # ------------------------------------------------------------ main loop
+    def run(self):
+        connect_properties = Properties(PacketTypes.CONNECT)
+        connect_properties.SessionExpiryInterval = SESSION_EXPIRY
+        self.client.connect_async(self.broker.host, self.broker.port, keepalive=30, clean_start=False,
+                                  properties=connect_properties)
+        self.client.loop_start()
+        listener = threading.Thread(target=self._listen, name="ep-bridge-listen", daemon=True)
+        listener.start()
+        with self._env() as env:
+            env["ep.device"].sync_broker_accounts()
+        self._dispatch_pending()
+        last_scan = last_housekeeping = 0.0
+        _logger.info("bridge %s running on database %s", self.instance, self.dbname)
+        while not self.stopping.is_set():
+            self._drain_inbox(timeout=0.05)
+            now = time.monotonic()
+            if self.wakeup.is_set() or now - last_scan >= self.poll_interval:
+                self.wakeup.clear()
+                last_scan = now
+                if self._publish_due():
+                    self.wakeup.set()  # a full batch: more may be due
+            if now - last_housekeeping >= 30:
+                last_housekeeping = now
+                self.registry = self.registry.check_signaling()
+                self._dispatch_pending()
+        self.client.disconnect()
+        self.client.loop_stop()
+        _logger.info("bridge %s stopped", self.instance)
+
+    def stop(self):
+        self.stopping.set()
+
+    def _env(self):
+        return _EnvContext(self.registry)
+
+    def _listen(self):
+        """Sets ``wakeup`` whenever a transaction that queued a command commits."""
+        while not self.stopping.is_set():
+            try:
+                _, info = odoo.sql_db.connection_info_for(self.dbname)
+                connection = psycopg2.connect(**info)
+                connection.set_isolation_level(psycopg2.extensions.ISOLATION_LEVEL_AUTOCOMMIT)
+                connection.cursor().execute("LISTEN %s" % NOTIFY_CHANNEL)
+                while not self.stopping.is_set():
+                    if select.select([connection], [], [], 1.0)[0]:
+                        connection.poll()
+                        if connection.notifies:
+                            del connection.notifies[:]
+                            self.wakeup.set()
+            except psycopg2.Error as exc:
+                _logger.warning("LISTEN connection failed (%s); polling until it is back", exc)
+                time.sleep(2)
+
+    # ------------------------------------------------------------ outbox
+    def _publish_due(self):
+        """Publish due commands; returns True when the batch was full."""
+        if not self.client.is_connected():
+            return False
+        limit = 100
+        with self._env() as env:
+            commands = env["ep.device.command"]
+            now = fields.Datetime.now()
+            due = commands._claim_due(limit=limit, now=now)
+            pending = []
+            for command in due:
+                reason = command._give_up_reason(now)
+                if reason:
+                    command._mark_dead(reason)
+                    continue
+                info = self.client.publish(command.mqtt_topic(), command.payload(), qos=1)
+                pending.append((command, info))
+            for command, info in pending:
+                try:
+                    info.wait_for_publish(timeout=PUBACK_TIMEOUT)
+                except (RuntimeError, ValueError) as exc:
+                    _logger.debug("publish of %s not confirmed: %s", command.uuid, exc)
+                if info.is_published():
+                    command._mark_sent(now)
+                else:
+                    command._mark_publish_failed("the broker did not confirm the publication", now)
+            env.cr.commit()
+        return len(due) >= limit
+
+    # ------------------------------------------------------------ inbound
+    def _drain_inbox(self, timeout):
+        try:
+            batch = [self.inbox.get(timeout=timeout)]
+        except queue.Empty:
+            return
+        while len(batch) < self.batch_size:
+            try:
+                batch.append(self.inbox.get_nowait())
+            except queue.Empty:
+                break
+        events, acks, presence = [], [], []
+        for message in batch:
+            self._classify(message, events, acks, presence)
+        with self._env() as env:
+            new_ids = env["ep.device.event"]._ingest(events)
+            for site_code, device_code, ack in acks:
+                try:
+                    with env.cr.savepoint():
+                        env["ep.device.command"]._apply_ack(site_code, device_code, ack)
+                except Exception:  # noqa: BLE001 - an origin hook failing must not lose the batch
+                    _logger.exception("applying ack %s failed", ack.command_id)
+            for site_code, device_code, online in presence:
+                env["ep.device"]._find(site_code, device_code)._set_presence(online, fields.Datetime.now())
+            env.cr.commit()
+        for message in batch:  # only now that the rows are committed
+            self.client.ack(message.mid, message.qos)
+        if new_ids:
+            self._dispatch(new_ids)
+
+    def _classify(self, message, events, acks, presence):
+        try:
+            site_code, device_code, channel = protocol.parse_topic(message.topic)
+            if channel == "event":
+                event = protocol.decode_event(message.payload)
+                events.append({
+                    "site_code": site_code, "device_code": device_code, "event_id": event.event_id,
+                    "event_type": event.type, "device_ts": event.ts,
+                    "payload": message.payload.decode("utf-8"),
+                })
+            elif channel == "ack":
+                acks.append((site_code, device_code, protocol.decode_ack(message.payload)))
+            elif channel == "status":
+                presence.append((site_code, device_code, protocol.decode_status(message.payload)))
+        except ValueError as exc:
+            _logger.warning("dropped a malformed message on %s: %s", message.topic, exc)
+
+    def _dispatch(self, event_ids):
+        with self._env() as env:
+            events = env["ep.device.event"].browse(event_ids)
+            events.filtered(lambda e: e.state == "received")._dispatch()
+            env.cr.commit()
+
+    def _dispatch_pending(self):
+        """Events stored but not dispatched (the bridge stopped in between)."""
+        with self._env() as env:
+            ids = env["ep.device.event"].search([("state", "=", "received")], limit=1000).ids
+        if ids:
+            self._dispatch(ids)
+
+
+class _EnvContext:
+    """A superuser environment on a fresh cursor; rolled back unless committed."""
+
+    def __init__(self, registry):
+        self.registry = registry
+
+    def __enter__(self):
+        self.cr = self.registry.cursor()
+        self.env_manager = api.Environment.manage()
+        self.env_manager.__enter__()
+        return api.Environment(self.cr, SUPERUSER_ID, {})
+
+    def __exit__(self, *exc):
+        try:
+            self.cr.rollback()
+            self.cr.close()
+        finally:
+            self.env_manager.__exit__(*exc)
+        return False

@@ -1,0 +1,1 @@
+from . import ep_bridge  # noqa: F401

@@ -1,0 +1,5 @@
+from . import (
+    ep_device,  # noqa: F401
+    ep_device_command,  # noqa: F401
+    ep_device_event,  # noqa: F401
+)

@@ -1,0 +1,56 @@
+import os
+import tempfile
+from unittest.mock import patch
+
+from psycopg2 import IntegrityError
+
+from odoo.addons.ep_device_bridge.lib import mosquitto
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tools import config, mute_logger
+
+from .common import EpBridgeCase
+
+
+class TestDevice(EpBridgeCase):
+
+    def test_codes_must_be_topic_safe_and_unique(self):
+        with self.assertRaises(ValidationError):
+            self.env["ep.device"].create({"name": "Bad", "code": "gate/1", "site_code": "LOT-T"})
+        with self.assertRaises(IntegrityError), self.cr.savepoint(), mute_logger("odoo.sql_db"):
+            self.env["ep.device"].create({"name": "Dup", "code": "gate-t1", "site_code": "LOT-T"})
+
+    def test_mqtt_user_defaults_to_code(self):
+        self.assertEqual(self.gate.mqtt_username, "gate-t1")
+
+    def test_presence(self):
+        self.gate._set_presence(True, "2026-11-22 08:00:00")
+        self.assertTrue(self.gate.online)
+        self.gate._set_presence(False, "2026-11-22 08:05:00")
+        self.assertEqual((self.gate.online, self.gate.presence_changed_at), (False, "2026-11-22 08:05:00"))
+
+    def test_generated_password_is_shown_once_and_hashed(self):
+        action = self.gate.sudo(self.device_manager).action_generate_mqtt_password()
+        wizard = self.env["ep.device.password"].browse(action["res_id"])
+        self.assertTrue(mosquitto.check_password(wizard.password, self.gate.mqtt_password_hash))
+        self.assertTrue(self.gate.has_mqtt_password)
+        with self.assertRaises(AccessError):
+            self.gate.sudo(self.device_user).action_generate_mqtt_password()
+        with self.assertRaises(AccessError):
+            self.gate.sudo(self.device_user).read(["mqtt_password_hash"])
+
+    def test_sync_writes_device_accounts_and_keeps_others(self):
+        with tempfile.TemporaryDirectory() as folder:
+            path = os.path.join(folder, "passwd")
+            with open(path, "w") as handle:
+                handle.write("ep-bridge:$7$101$abc$def\ngate-t1:$7$101$old$old\n")
+            self.gate.set_mqtt_password("s3cret")
+            self.camera.active = False
+            self.camera.set_mqtt_password("other")
+            section = dict(config.misc.get("ep_device_bridge", {}), password_file=path, broker_pid_file="")
+            with patch.dict(config.misc, {"ep_device_bridge": section}):
+                self.assertTrue(self.env["ep.device"].sync_broker_accounts())
+            with open(path) as handle:
+                lines = dict(line.split(":", 1) for line in handle.read().splitlines())
+        self.assertEqual(lines["ep-bridge"], "$7$101$abc$def")
+        self.assertTrue(mosquitto.check_password("s3cret", lines["gate-t1"]))
+        self.assertNotIn("cam-t1", lines)  # archived devices lose their account

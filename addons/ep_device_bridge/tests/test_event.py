@@ -1,0 +1,71 @@
+from unittest.mock import patch
+
+from odoo.addons.ep_device_bridge.models.ep_device_event import EpDeviceEvent
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import mute_logger
+
+from .common import EpBridgeCase
+
+
+def failing_handler(self, event):
+    event.device_id.write({"vendor": "changed by the failing handler"})
+    raise RuntimeError("handler bug")
+
+
+class TestEvent(EpBridgeCase):
+
+    def test_same_event_three_times_is_stored_once(self):
+        row = self.event_row("e-1", "plate_seen")
+        first = self.Event._ingest([row, row])
+        self.assertEqual(len(first), 1)
+        self.assertEqual(self.Event._ingest([row]), [])
+        events = self.Event.search([("event_id", "=", "e-1")])
+        self.assertEqual(len(events), 1)
+        self.assertEqual((events.device_id, events.state), (self.gate, "ignored"))
+
+    def test_same_event_id_on_another_device_is_another_event(self):
+        self.Event._ingest([self.event_row("e-2"), self.event_row("e-2", device=self.camera)])
+        self.assertEqual(self.Event.search_count([("event_id", "=", "e-2")]), 2)
+
+    def test_unknown_device_is_kept(self):
+        ids = self.Event._ingest([dict(self.event_row("e-3"), device_code="ghost")])
+        self.assertFalse(self.Event.browse(ids).device_id)
+
+    def test_heartbeat_marks_device_online(self):
+        ids = self.Event._ingest([self.event_row("hb-1")])
+        event = self.Event.browse(ids)
+        self.assertEqual(event.state, "received")
+        event._dispatch()
+        self.assertEqual(event.state, "done")
+        self.assertTrue(self.gate.online)
+        self.assertEqual(self.gate.last_seen, event.received_at)
+
+    def test_failing_handler_fails_only_its_event_and_rolls_back_its_writes(self):
+        handlers = {"heartbeat": ("ep.device.event", "_handle_heartbeat"),
+                    "broken": ("ep.device.event", "_test_failing_handler")}
+        ids = self.Event._ingest([self.event_row("b-1", "broken"), self.event_row("hb-2")])
+        events = self.Event.browse(ids)
+        with patch.object(EpDeviceEvent, "_get_event_handlers", lambda self: handlers), \
+                patch.object(EpDeviceEvent, "_test_failing_handler", failing_handler, create=True), \
+                mute_logger("odoo.addons.ep_device_bridge.models.ep_device_event"):
+            events._dispatch()
+            broken = events.filtered(lambda e: e.event_type == "broken")
+            self.assertEqual(broken.state, "failed")
+            self.assertIn("handler bug", broken.error)
+            self.assertNotEqual(self.gate.vendor, "changed by the failing handler")
+            self.assertEqual((events - broken).state, "done")
+            # staff fix the cause and run it again
+            handlers["broken"] = ("ep.device.event", "_handle_heartbeat")
+            with self.assertRaises(AccessError):
+                broken.sudo(self.device_user).action_rerun()
+            broken.sudo(self.device_manager).action_rerun()
+        self.assertEqual((broken.state, broken.attempts, broken.error), ("done", 2, False))
+
+    def test_rerun_needs_a_processed_event(self):
+        event = self.Event.browse(self.Event._ingest([self.event_row("hb-3")]))
+        with self.assertRaises(UserError):
+            event.action_rerun()
+
+    def test_device_users_read_events(self):
+        ids = self.Event._ingest([self.event_row("r-1", "plate_seen")])
+        self.assertEqual(self.Event.sudo(self.device_user).browse(ids).event_type, "plate_seen")

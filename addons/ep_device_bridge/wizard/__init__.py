@@ -1,0 +1,1 @@
+from . import ep_device_password  # noqa: F401

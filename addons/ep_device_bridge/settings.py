@@ -14,6 +14,7 @@ DEFAULTS = {
     "max_attempts": "5",
     "poll_interval": "1.0",     # seconds between outbox scans when no NOTIFY arrives
     "batch_size": "500",        # inbound messages stored per transaction
+    "session_expiry": "3600",   # seconds the broker keeps a crashed bridge's session (and its messages)
     "password_file": "",        # Mosquitto password file EP Suite writes device accounts into
     "broker_pid_file": "",      # Mosquitto pid file, signalled (HUP) after the password file changes
 }
@@ -24,7 +25,8 @@ def section():
 
 
 def bridge_option(key):
-    return section().get(key) or DEFAULTS[key]
+    """A bridge option: EP_BRIDGE_<KEY> from the environment, else odoo.conf, else the default."""
+    return os.environ.get("EP_BRIDGE_%s" % key.upper()) or section().get(key) or DEFAULTS[key]
 
 
 def mqtt_settings():

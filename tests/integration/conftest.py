@@ -85,3 +85,68 @@ class JsonRpc:
 @pytest.fixture
 def rpc(server_url):
     return JsonRpc(server_url)
+
+
+# ---------------------------------------------------------------- Odoo in this process
+@pytest.fixture(scope="session")
+def odoo_registry(database):
+    """The test database's registry, loaded in the pytest process (runtime/ on PYTHONPATH)."""
+    import odoo
+
+    odoo.tools.config.parse_config(["-c", str(ROOT / "odoo.conf"), "--db_port",
+                                    os.environ.get("EP_PG_PORT", "5433"), "--log-level", "warn"])
+    return odoo.registry(database)
+
+
+@pytest.fixture(scope="session")
+def transaction(odoo_registry):
+    """``with transaction() as env:`` commits on success; ``transaction(commit=False)`` rolls back."""
+    from contextlib import contextmanager
+
+    from odoo import SUPERUSER_ID, api
+
+    @contextmanager
+    def open_transaction(commit=True):
+        with api.Environment.manage():
+            cr = odoo_registry.cursor()
+            try:
+                yield api.Environment(cr, SUPERUSER_ID, {})
+                if commit:
+                    cr.commit()
+                else:
+                    cr.rollback()
+            finally:
+                cr.rollback()
+                cr.close()
+
+    return open_transaction
+
+
+@pytest.fixture
+def make_device(transaction, broker):
+    """Registers a device with an MQTT account in Odoo and connects a client playing it."""
+    from mqtt_helpers import DeviceClient, unique, wait_until
+
+    clients = []
+
+    def make(site="IT-LOT", code=None, **options):
+        code = code or unique("dev")
+        password = unique("pw")
+        with transaction() as env:
+            device = env["ep.device"].create({"name": code, "code": code, "site_code": site})
+            device.set_mqtt_password(password)
+        # the account reaches the broker after the commit (password file + reload)
+
+        def connect():
+            try:
+                return DeviceClient(broker, site, code, password, **options)
+            except ConnectionRefusedError:
+                return None
+
+        client = wait_until(connect, timeout=10, interval=0.3, message="the broker to accept %s" % code)
+        clients.append(client)
+        return client
+
+    yield make
+    for client in clients:
+        client.close()

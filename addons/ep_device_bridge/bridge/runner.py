@@ -31,8 +31,10 @@ from ..models.ep_device_command import NOTIFY_CHANNEL
 
 _logger = logging.getLogger(__name__)
 
-SESSION_EXPIRY = 7 * 24 * 3600  # seconds the broker keeps our session while we are away
 PUBACK_TIMEOUT = 5.0
+# Shared subscriptions for all three: one bridge handles each message (presence too, so
+# two bridges never update one device row at once).
+INBOUND = ("event", "ack", "status")
 
 
 class Bridge:
@@ -43,7 +45,12 @@ class Bridge:
         self.broker = settings.mqtt_settings()
         self.batch_size = int(settings.bridge_option("batch_size"))
         self.poll_interval = float(settings.bridge_option("poll_interval"))
+        self.session_expiry = int(settings.bridge_option("session_expiry"))
+        # One share group per database: each database's bridges split its messages among
+        # themselves, and a second database on the same broker (a test one) gets its own copy.
+        self.share_group = "%s-%s" % (self.broker.share_group, dbname)
         self.inbox = queue.Queue()
+        self.unsaved = []
         self.wakeup = threading.Event()
         self.stopping = threading.Event()
         self.registry = odoo.registry(dbname)
@@ -70,12 +77,8 @@ class Bridge:
         if reason.is_failure:
             _logger.error("broker refused the bridge: %s", reason)
             return
-        group = self.broker.share_group
-        client.subscribe([
-            ("$share/%s/ep/+/+/event" % group, 1),
-            ("$share/%s/ep/+/+/ack" % group, 1),
-            ("ep/+/+/status", 1),
-        ])
+        group = self.share_group
+        client.subscribe([("$share/%s/ep/+/+/%s" % (group, channel), 1) for channel in INBOUND])
         _logger.info("bridge %s connected to %s:%s (session present: %s)",
                      self.instance, self.broker.host, self.broker.port, flags.session_present)
         self.wakeup.set()
@@ -90,7 +93,7 @@ class Bridge:
     # ------------------------------------------------------------ main loop
     def run(self):
         connect_properties = Properties(PacketTypes.CONNECT)
-        connect_properties.SessionExpiryInterval = SESSION_EXPIRY
+        connect_properties.SessionExpiryInterval = self.session_expiry
         self.client.connect_async(self.broker.host, self.broker.port, keepalive=30, clean_start=False,
                                   properties=connect_properties)
         self.client.loop_start()
@@ -99,23 +102,50 @@ class Bridge:
         with self._env() as env:
             env["ep.device"].sync_broker_accounts()
         self._dispatch_pending()
-        last_scan = last_housekeeping = 0.0
+        self.last_scan = self.last_housekeeping = 0.0
         _logger.info("bridge %s running on database %s", self.instance, self.dbname)
+        try:
+            self._loop()
+        finally:
+            self._leave()
+            _logger.info("bridge %s stopped", self.instance)
+
+    def _loop(self):
         while not self.stopping.is_set():
-            self._drain_inbox(timeout=0.05)
-            now = time.monotonic()
-            if self.wakeup.is_set() or now - last_scan >= self.poll_interval:
-                self.wakeup.clear()
-                last_scan = now
-                if self._publish_due():
-                    self.wakeup.set()  # a full batch: more may be due
-            if now - last_housekeeping >= 30:
-                last_housekeeping = now
-                self.registry = self.registry.check_signaling()
-                self._dispatch_pending()
-        self.client.disconnect()
+            try:
+                self._step()
+            except (psycopg2.extensions.TransactionRollbackError, psycopg2.OperationalError) as exc:
+                # A concurrent update or a database restart: the batch is kept and tried again.
+                _logger.warning("bridge %s: database busy or away (%s); retrying", self.instance, exc)
+                time.sleep(0.5)
+            except Exception:  # noqa: BLE001 - the bridge must outlive any single bad iteration
+                _logger.exception("bridge %s: unexpected error; continuing", self.instance)
+                time.sleep(1)
+
+    def _leave(self):
+        """A clean stop ends our MQTT session: otherwise the broker would keep routing a share
+        of the group's messages to it until it expires. What already arrived is stored first."""
+        self.client.unsubscribe(["$share/%s/ep/+/+/%s" % (self.share_group, channel) for channel in INBOUND])
+        time.sleep(0.2)
+        while self.unsaved or not self.inbox.empty():
+            self._drain_inbox(timeout=0)
+        properties = Properties(PacketTypes.DISCONNECT)
+        properties.SessionExpiryInterval = 0
+        self.client.disconnect(properties=properties)
         self.client.loop_stop()
-        _logger.info("bridge %s stopped", self.instance)
+
+    def _step(self):
+        self._drain_inbox(timeout=0.05)
+        now = time.monotonic()
+        if self.wakeup.is_set() or now - self.last_scan >= self.poll_interval:
+            self.wakeup.clear()
+            self.last_scan = now
+            if self._publish_due():
+                self.wakeup.set()  # a full batch: more may be due
+        if now - self.last_housekeeping >= 30:
+            self.last_housekeeping = now
+            self.registry = self.registry.check_signaling()
+            self._dispatch_pending()
 
     def stop(self):
         self.stopping.set()
@@ -158,6 +188,8 @@ class Bridge:
                     command._mark_dead(reason)
                     continue
                 info = self.client.publish(command.mqtt_topic(), command.payload(), qos=1)
+                _logger.debug("published %s (attempt %d) to %s", command.uuid, command.attempts + 1,
+                              command.mqtt_topic())
                 pending.append((command, info))
             for command, info in pending:
                 try:
@@ -173,10 +205,13 @@ class Bridge:
 
     # ------------------------------------------------------------ inbound
     def _drain_inbox(self, timeout):
-        try:
-            batch = [self.inbox.get(timeout=timeout)]
-        except queue.Empty:
-            return
+        batch, self.unsaved = self.unsaved, []
+        if not batch:
+            try:
+                batch = [self.inbox.get(timeout=timeout) if timeout else self.inbox.get_nowait()]
+            except queue.Empty:
+                return
+        self.unsaved = batch  # until committed: a failed attempt keeps the batch for the next one
         while len(batch) < self.batch_size:
             try:
                 batch.append(self.inbox.get_nowait())
@@ -191,11 +226,14 @@ class Bridge:
                 try:
                     with env.cr.savepoint():
                         env["ep.device.command"]._apply_ack(site_code, device_code, ack)
+                except psycopg2.extensions.TransactionRollbackError:
+                    raise  # a concurrent update: retry the whole batch
                 except Exception:  # noqa: BLE001 - an origin hook failing must not lose the batch
                     _logger.exception("applying ack %s failed", ack.command_id)
             for site_code, device_code, online in presence:
                 env["ep.device"]._find(site_code, device_code)._set_presence(online, fields.Datetime.now())
             env.cr.commit()
+        self.unsaved = []
         for message in batch:  # only now that the rows are committed
             self.client.ack(message.mid, message.qos)
         if new_ids:

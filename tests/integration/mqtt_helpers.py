@@ -1,0 +1,153 @@
+"""Real MQTT and process helpers for the integration tests: a device client (paho, MQTT 5,
+persistent session) and bridge processes started like `make run` starts them."""
+import json
+import os
+import queue
+import signal
+import subprocess
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import paho.mqtt.client as mqtt
+from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.properties import Properties
+
+ROOT = Path(__file__).resolve().parents[2]
+PYTHON = str(ROOT / ".venv" / "bin" / "python")
+
+
+def wait_until(predicate, timeout=30.0, interval=0.1, message="condition"):
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out after %.0f s waiting for %s" % (timeout, message))
+        time.sleep(interval)
+
+
+class DeviceClient:
+    """Plays a field device: receives its commands, acks them, publishes events."""
+
+    def __init__(self, broker, site, code, password, auto_ack=True, ack_delay=0.0, clean=False):
+        self.site, self.code, self.auto_ack, self.ack_delay = site, code, auto_ack, ack_delay
+        self.commands = []  # every command payload received, duplicates included
+        self.lock = threading.Lock()
+        self.connected = threading.Event()
+        self.connect_reasons = queue.Queue()
+        self.client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id="dev-%s-%s" % (site, code),
+                                  protocol=mqtt.MQTTv5)
+        self.client.username_pw_set(code, password)
+        self.client.will_set(self.topic("status"), "offline", qos=1, retain=True)
+        self.client.reconnect_delay_set(0.2, 2)
+        self.client.on_connect = self._on_connect
+        self.client.on_disconnect = lambda *args: self.connected.clear()
+        self.client.on_message = self._on_message
+        properties = Properties(PacketTypes.CONNECT)
+        properties.SessionExpiryInterval = 3600
+        self.client.connect(broker["host"], broker["port"], keepalive=10, clean_start=clean,
+                            properties=properties)
+        self.client.loop_start()
+        reason = self.connect_reasons.get(timeout=10)
+        if reason.is_failure:
+            self.client.loop_stop()
+            raise ConnectionRefusedError(str(reason))
+        assert self.connected.wait(10)
+
+    def topic(self, channel, code=None):
+        return "ep/%s/%s/%s" % (self.site, code or self.code, channel)
+
+    def _on_connect(self, client, userdata, flags, reason, properties):
+        self.connect_reasons.put(reason)
+        if not reason.is_failure:
+            client.subscribe(self.topic("cmd"), qos=1)
+            client.publish(self.topic("status"), "online", qos=1, retain=True)
+            self.connected.set()
+
+    def _on_message(self, client, userdata, message):
+        body = json.loads(message.payload)
+        with self.lock:
+            self.commands.append(body)
+        if self.auto_ack:
+            if self.ack_delay:
+                time.sleep(self.ack_delay)
+            self.ack(body["id"])
+
+    def ack(self, command_id, result=0, message="done", data=None):
+        payload = {"id": command_id, "result": result, "message": message, "data": data or {}}
+        return self.client.publish(self.topic("ack"), json.dumps(payload), qos=1)
+
+    def received_ids(self):
+        with self.lock:
+            return [body["id"] for body in self.commands]
+
+    def event(self, event_id, event_type="heartbeat", code=None, **fields):
+        payload = dict(fields, event_id=event_id, type=event_type)
+        info = self.client.publish(self.topic("event", code), json.dumps(payload), qos=1)
+        return info
+
+    def vanish(self):
+        """Disconnect so that the broker publishes our will (offline)."""
+        self.client.disconnect(reasoncode=mqtt.ReasonCode(PacketTypes.DISCONNECT, "Disconnect with will message"))
+        self.client.loop_stop()
+
+    def close(self):
+        self.client.disconnect()
+        self.client.loop_stop()
+
+
+class BridgeProcess:
+    """`odoo-bin ep-bridge` as tools/ep starts it."""
+
+    def __init__(self, database, instance, pg_port, env=None):
+        self.instance = instance
+        self.log = ROOT / ".state" / "log" / ("bridge-test-%s.log" % instance)
+        self.args = [PYTHON, str(ROOT / "bin" / "odoo-bin"), "--addons-path=%s" % addons_path(), "ep-bridge",
+                     "-c", str(ROOT / "odoo.conf"), "--db_port", str(pg_port), "-d", database,
+                     "--instance", instance, "--logfile", str(self.log),
+                     "--log-handler=odoo.addons.ep_device_bridge.bridge:DEBUG"]
+        self.env = dict(os.environ, **(env or {}))
+        self.env.pop("PYTHONPATH", None)
+        self.process = None
+
+    def start(self):
+        self.log.parent.mkdir(parents=True, exist_ok=True)
+        self.log.write_text("")
+        self.process = subprocess.Popen(self.args, cwd=str(ROOT), env=self.env,
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_until(lambda: "running on database" in self.log.read_text() or self.process.poll() is not None,
+                   timeout=60, message="bridge %s to start" % self.instance)
+        assert self.process.poll() is None, "bridge %s exited; see %s" % (self.instance, self.log)
+        return self
+
+    def kill(self):
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(10)
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(15)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+def addons_path():
+    for line in (ROOT / "odoo.conf").read_text().splitlines():
+        if line.replace(" ", "").startswith("addons_path="):
+            return line.split("=", 1)[1].strip()
+    raise RuntimeError("odoo.conf has no addons_path")
+
+
+def broker(action):
+    subprocess.run([str(ROOT / "tools" / "ep"), "broker-%s" % action], cwd=str(ROOT), check=True,
+                   stdout=subprocess.DEVNULL)
+
+
+def unique(prefix):
+    return "%s-%s" % (prefix, uuid.uuid4().hex[:8])

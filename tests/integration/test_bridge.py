@@ -1,0 +1,168 @@
+"""ep_device_bridge end to end: real Mosquitto, real bridge processes, paho clients as devices."""
+import os
+import time
+
+import pytest
+from mqtt_helpers import BridgeProcess, broker, unique, wait_until
+
+
+@pytest.fixture
+def bridges(database):
+    started = []
+
+    def start(instance=None, **env):
+        bridge = BridgeProcess(database, instance or unique("it"), os.environ.get("EP_PG_PORT", "5433"),
+                               env={"EP_BRIDGE_%s" % key.upper(): str(value) for key, value in env.items()})
+        started.append(bridge.start())
+        return bridge
+
+    yield start
+    for bridge in started:
+        bridge.stop()
+
+
+def states(transaction, uuids):
+    with transaction(commit=False) as env:
+        commands = env["ep.device.command"].search([("uuid", "in", list(uuids))])
+        return {command.uuid: command.state for command in commands}
+
+
+def queue_commands(transaction, code, count, commit=True, **args):
+    with transaction(commit=commit) as env:
+        device = env["ep.device"].search([("code", "=", code)])
+        return [env["ep.device.command"].send(device, "open_gate", dict(args, n=n)).uuid for n in range(count)]
+
+
+def all_acked(transaction, uuids):
+    current = states(transaction, uuids)
+    return len(current) == len(uuids) and set(current.values()) == {"acked"}
+
+
+def test_rolled_back_command_is_never_published(transaction, make_device, bridges):
+    bridges()
+    device = make_device()
+    rolled_back = queue_commands(transaction, device.code, 1, commit=False, note="rolled back")
+    kept = queue_commands(transaction, device.code, 1, note="kept")
+    wait_until(lambda: all_acked(transaction, kept), message="the committed command to be acked")
+    time.sleep(1.5)  # a poll interval and more: nothing else may arrive
+    assert device.received_ids() == kept
+    assert states(transaction, rolled_back) == {}
+
+
+def test_command_result_and_device_error(transaction, make_device, bridges):
+    bridges()
+    device = make_device(auto_ack=False)
+    [command_id] = queue_commands(transaction, device.code, 1)
+    wait_until(lambda: device.received_ids() == [command_id], message="the command")
+    device.ack(command_id, result=3, message="barrier jammed", data={"sensor": "blocked"})
+    wait_until(lambda: states(transaction, [command_id]) == {command_id: "failed"}, message="failed state")
+    with transaction(commit=False) as env:
+        command = env["ep.device.command"].search([("uuid", "=", command_id)])
+        assert (command.result_code, command.result_message) == (3, "barrier jammed")
+        assert '"blocked"' in command.response
+
+
+def test_same_event_three_times_is_one_row(transaction, make_device, bridges):
+    bridges()
+    device = make_device()
+    event_id = unique("evt")
+    for _ in range(3):
+        device.event(event_id, "plate_seen", plate="粤B12345").wait_for_publish(5)
+    device.event(unique("evt"), "plate_seen").wait_for_publish(5)
+
+    def stored():
+        with transaction(commit=False) as env:
+            return env["ep.device.event"].search_count([("device_code", "=", device.code)])
+
+    wait_until(lambda: stored() == 2, message="two distinct events")
+    time.sleep(0.5)
+    with transaction(commit=False) as env:
+        rows = env["ep.device.event"].search([("event_id", "=", event_id)])
+        assert len(rows) == 1 and rows.body()["plate"] == "粤B12345" and rows.device_id.code == device.code
+
+
+def test_device_cannot_publish_on_another_devices_topic(transaction, make_device, bridges):
+    bridges()
+    device, other = make_device(), make_device()
+    info = device.event(unique("spoof"), "heartbeat", code=other.code)
+    info.wait_for_publish(5)
+    assert info.rc == 0 and info.is_published()
+    # MQTT 5: the broker answers the PUBLISH with "Not authorized"; the message is dropped
+    refused = device.client.publish(device.topic("cmd", other.code), "{}", qos=1)
+    refused.wait_for_publish(5)
+    time.sleep(1)
+    with transaction(commit=False) as env:
+        assert env["ep.device.event"].search_count([("device_code", "=", other.code)]) == 0
+    assert other.received_ids() == []
+
+
+def test_presence_follows_status_and_last_will(transaction, make_device, bridges):
+    bridges()
+    device = make_device()
+
+    def online():
+        with transaction(commit=False) as env:
+            return env["ep.device"].search([("code", "=", device.code)]).online
+
+    wait_until(online, message="online")
+    device.vanish()
+    wait_until(lambda: online() is False, message="offline from the last will")
+
+
+def test_broker_outage_delivers_every_command_exactly_once(transaction, make_device, bridges):
+    bridges()
+    device = make_device()
+    broker("stop")
+    try:
+        queued = queue_commands(transaction, device.code, 20)
+        time.sleep(2)
+        assert set(states(transaction, queued).values()) == {"queued"}
+    finally:
+        broker("start")
+    wait_until(lambda: all_acked(transaction, queued), timeout=60, message="all 20 commands acked")
+    time.sleep(1)
+    received = device.received_ids()
+    assert sorted(received) == sorted(queued), "every command exactly once"
+
+
+def test_bridge_killed_mid_stream_loses_nothing(transaction, make_device, bridges):
+    bridge = bridges(instance=unique("crash"), ack_timeout=3)
+    device = make_device(ack_delay=0.02)
+    queued = queue_commands(transaction, device.code, 60)
+    wait_until(lambda: len(set(device.received_ids())) >= 10, message="the first commands")
+    bridge.kill()
+    events = [unique("while-down") for _ in range(30)]
+    for event_id in events:
+        device.event(event_id, "plate_seen")
+    bridge.start()  # same instance: same MQTT session, so what it missed is redelivered
+    wait_until(lambda: all_acked(transaction, queued), timeout=90, message="all 60 commands acked")
+    assert set(device.received_ids()) == set(queued)
+
+    def stored():
+        with transaction(commit=False) as env:
+            return env["ep.device.event"].search_count([("event_id", "in", events)])
+
+    wait_until(lambda: stored() == len(events), timeout=30, message="events published while the bridge was down")
+
+
+def test_two_bridges_share_the_work_without_doing_it_twice(transaction, make_device, bridges):
+    bridges(instance=unique("a"))
+    bridges(instance=unique("b"))
+    device = make_device()
+    events = [unique("shared") for _ in range(200)]
+    for event_id in events:
+        device.event(event_id, "plate_seen")
+    queued = queue_commands(transaction, device.code, 40)
+    wait_until(lambda: all_acked(transaction, queued), timeout=60, message="all commands acked")
+
+    def stored():
+        with transaction(commit=False) as env:
+            return env["ep.device.event"].search_count([("event_id", "in", events)])
+
+    wait_until(lambda: stored() == len(events), timeout=30, message="all events stored")
+    time.sleep(1)
+    assert sorted(device.received_ids()) == sorted(queued), "each command published once"
+    with transaction(commit=False) as env:
+        env.cr.execute("SELECT count(*), count(DISTINCT event_id) FROM ep_device_event WHERE event_id IN %s",
+                       (tuple(events),))
+        assert env.cr.fetchone() == (200, 200)

@@ -16,6 +16,7 @@ from paho.mqtt.properties import Properties
 
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
+LOGS = ROOT / ".state" / "log" / "bridge-tests"  # one log per bridge instance of the last run
 
 
 def wait_until(predicate, timeout=30.0, interval=0.1, message="condition"):
@@ -104,7 +105,7 @@ class BridgeProcess:
 
     def __init__(self, database, instance, pg_port, env=None):
         self.instance = instance
-        self.log = ROOT / ".state" / "log" / ("bridge-test-%s.log" % instance)
+        self.log = LOGS / ("%s.log" % instance)
         self.args = [PYTHON, str(ROOT / "bin" / "odoo-bin"), "--addons-path=%s" % addons_path(), "ep-bridge",
                      "-c", str(ROOT / "odoo.conf"), "--db_port", str(pg_port), "-d", database,
                      "--instance", instance, "--logfile", str(self.log),

@@ -1,9 +1,16 @@
 """ep_device_bridge end to end: real Mosquitto, real bridge processes, paho clients as devices."""
 import os
+import shutil
 import time
 
 import pytest
-from mqtt_helpers import BridgeProcess, broker, unique, wait_until
+from mqtt_helpers import LOGS, BridgeProcess, broker, unique, wait_until
+
+
+@pytest.fixture(scope="module", autouse=True)
+def fresh_bridge_logs():
+    shutil.rmtree(LOGS, ignore_errors=True)
+    LOGS.mkdir(parents=True)
 
 
 @pytest.fixture

@@ -221,7 +221,7 @@ class Bridge:
         for message in batch:
             self._classify(message, events, acks, presence)
         with self._env() as env:
-            new_ids = env["ep.device.event"]._ingest(events)
+            new = env["ep.device.event"]._ingest(events)
             for site_code, device_code, ack in acks:
                 try:
                     with env.cr.savepoint():
@@ -236,8 +236,9 @@ class Bridge:
         self.unsaved = []
         for message in batch:  # only now that the rows are committed
             self.client.ack(message.mid, message.qos)
-        if new_ids:
-            self._dispatch(new_ids)
+        waiting = [event_id for event_id, state in new.items() if state == "received"]
+        if waiting:
+            self._dispatch(waiting)
 
     def _classify(self, message, events, acks, presence):
         try:
@@ -258,8 +259,7 @@ class Bridge:
 
     def _dispatch(self, event_ids):
         with self._env() as env:
-            events = env["ep.device.event"].browse(event_ids)
-            events.filtered(lambda e: e.state == "received")._dispatch()
+            env["ep.device.event"].browse(event_ids)._dispatch()
             env.cr.commit()
 
     def _dispatch_pending(self):

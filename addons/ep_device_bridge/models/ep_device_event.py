@@ -66,14 +66,15 @@ class EpDeviceEvent(models.Model):
     # ------------------------------------------------------------ ingestion
     @api.model
     def _ingest(self, rows):
-        """Store a batch of decoded events; returns the ids of those new to the database.
+        """Store a batch of decoded events; returns {id: state} of those new to the database
+        ("received" when a handler awaits them, "ignored" when no addon handles the type).
 
         ``rows``: dicts with site_code, device_code, event_id, event_type, device_ts,
         payload. One INSERT ... ON CONFLICT DO NOTHING for the whole batch: the unique
         constraint decides which are duplicates, even across concurrent bridges.
         """
         if not rows:
-            return []
+            return {}
         handlers = self._get_event_handlers()
         devices = self._device_ids({(row["site_code"], row["device_code"]) for row in rows})
         now = fields.Datetime.now()
@@ -88,10 +89,10 @@ class EpDeviceEvent(models.Model):
                    received_at, payload, state, attempts, create_uid, create_date, write_uid, write_date)
                VALUES %s
                ON CONFLICT (site_code, device_code, event_id) DO NOTHING
-               RETURNING id""",
-            values, page_size=len(values) or 1,
+               RETURNING id, state""",
+            values, page_size=len(values),
         )
-        return [row[0] for row in self.env.cr.fetchall()]
+        return dict(self.env.cr.fetchall())
 
     def _device_ids(self, keys):
         if not keys:
@@ -99,17 +100,6 @@ class EpDeviceEvent(models.Model):
         self.env.cr.execute(
             "SELECT site_code, code, id FROM ep_device WHERE (site_code, code) IN %s", (tuple(keys),))
         return {(site, code): device_id for site, code, device_id in self.env.cr.fetchall()}
-
-    @api.model
-    def ingest_one(self, site_code, device_code, event, payload):
-        """Store one decoded event (lib.protocol.Event) and dispatch it if it is new."""
-        ids = self._ingest([{
-            "site_code": site_code, "device_code": device_code, "event_id": event.event_id,
-            "event_type": event.type, "device_ts": event.ts, "payload": payload,
-        }])
-        new = self.browse(ids)
-        new.filtered(lambda e: e.state == "received")._dispatch()
-        return new
 
     # ------------------------------------------------------------ dispatch
     @api.multi

@@ -18,7 +18,7 @@ class TestEvent(EpBridgeCase):
         row = self.event_row("e-1", "plate_seen")
         first = self.Event._ingest([row, row])
         self.assertEqual(len(first), 1)
-        self.assertEqual(self.Event._ingest([row]), [])
+        self.assertEqual(self.Event._ingest([row]), {})
         events = self.Event.search([("event_id", "=", "e-1")])
         self.assertEqual(len(events), 1)
         self.assertEqual((events.device_id, events.state), (self.gate, "ignored"))
@@ -29,12 +29,12 @@ class TestEvent(EpBridgeCase):
 
     def test_unknown_device_is_kept(self):
         ids = self.Event._ingest([dict(self.event_row("e-3"), device_code="ghost")])
-        self.assertFalse(self.Event.browse(ids).device_id)
+        self.assertFalse(self.Event.browse(list(ids)).device_id)
 
     def test_heartbeat_marks_device_online(self):
         ids = self.Event._ingest([self.event_row("hb-1")])
-        event = self.Event.browse(ids)
-        self.assertEqual(event.state, "received")
+        self.assertEqual(list(ids.values()), ["received"])
+        event = self.Event.browse(list(ids))
         event._dispatch()
         self.assertEqual(event.state, "done")
         self.assertTrue(self.gate.online)
@@ -44,7 +44,7 @@ class TestEvent(EpBridgeCase):
         handlers = {"heartbeat": ("ep.device.event", "_handle_heartbeat"),
                     "broken": ("ep.device.event", "_test_failing_handler")}
         ids = self.Event._ingest([self.event_row("b-1", "broken"), self.event_row("hb-2")])
-        events = self.Event.browse(ids)
+        events = self.Event.browse(list(ids))
         with patch.object(EpDeviceEvent, "_get_event_handlers", lambda self: handlers), \
                 patch.object(EpDeviceEvent, "_test_failing_handler", failing_handler, create=True), \
                 mute_logger("odoo.addons.ep_device_bridge.models.ep_device_event"):
@@ -62,10 +62,11 @@ class TestEvent(EpBridgeCase):
         self.assertEqual((broken.state, broken.attempts, broken.error), ("done", 2, False))
 
     def test_rerun_needs_a_processed_event(self):
-        event = self.Event.browse(self.Event._ingest([self.event_row("hb-3")]))
+        event = self.Event.browse(list(self.Event._ingest([self.event_row("hb-3")])))
         with self.assertRaises(UserError):
             event.action_rerun()
 
     def test_device_users_read_events(self):
         ids = self.Event._ingest([self.event_row("r-1", "plate_seen")])
-        self.assertEqual(self.Event.sudo(self.device_user).browse(ids).event_type, "plate_seen")
+        self.assertEqual(list(ids.values()), ["ignored"])
+        self.assertEqual(self.Event.sudo(self.device_user).browse(list(ids)).event_type, "plate_seen")

@@ -173,3 +173,19 @@ def test_two_bridges_share_the_work_without_doing_it_twice(transaction, make_dev
         env.cr.execute("SELECT count(*), count(DISTINCT event_id) FROM ep_device_event WHERE event_id IN %s",
                        (tuple(events),))
         assert env.cr.fetchone() == (200, 200)
+
+
+def test_demo_gate_account_reaches_only_its_own_topics(broker):
+    from mqtt_helpers import DeviceClient
+
+    gate = DeviceClient(broker, "SZ-001", "gate-in-1", "gate-in-1-demo", auto_ack=False)
+    try:
+        refused = gate.client.publish("ep/SZ-001/gate-out-1/ack", "{}", qos=1)
+        refused.wait_for_publish(5)
+        allowed = gate.event(unique("demo"), "heartbeat")
+        allowed.wait_for_publish(5)
+        assert allowed.is_published()
+    finally:
+        gate.close()
+    with pytest.raises(ConnectionRefusedError):
+        DeviceClient(broker, "SZ-001", "gate-in-1", "wrong-password")

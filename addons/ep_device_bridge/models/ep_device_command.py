@@ -93,7 +93,8 @@ class EpDeviceCommand(models.Model):
             encode_command("check", command, args)  # validates name and JSON-ability
             topic(device.site_code, device.code, "cmd")
         except (ValueError, TypeError) as exc:
-            raise UserError(_("Invalid command for %s: %s") % (device.display_name, exc)) from exc
+            raise UserError(_("Invalid command for %(device)s: %(error)s")
+                            % {"device": device.display_name, "error": exc}) from exc
         vals = {
             "device_id": device.id,
             "command": command,
@@ -110,9 +111,12 @@ class EpDeviceCommand(models.Model):
     @api.model
     def create(self, vals):
         command = super().create(vals)
-        # Delivered by PostgreSQL to the bridge's LISTEN only if this transaction commits.
-        self.env.cr.execute("NOTIFY %s" % NOTIFY_CHANNEL)
+        self._notify_bridge()
         return command
+
+    def _notify_bridge(self):
+        # Delivered by PostgreSQL to the bridge's LISTEN only if this transaction commits.
+        self.env.cr.execute("SELECT pg_notify(%s, '')", (NOTIFY_CHANNEL,))
 
     @api.multi
     def wait(self, timeout=10.0, interval=0.1):
@@ -140,7 +144,7 @@ class EpDeviceCommand(models.Model):
         self.write({"state": "queued", "attempts": 0, "next_attempt_at": fields.Datetime.now(),
                     "last_error": False, "result_code": 0, "result_message": False, "response": False,
                     "sent_at": False, "acked_at": False, "deadline": False})
-        self.env.cr.execute("NOTIFY %s" % NOTIFY_CHANNEL)
+        self._notify_bridge()
         return True
 
     # ------------------------------------------------------------ bridge side
@@ -199,7 +203,8 @@ class EpDeviceCommand(models.Model):
             "result_message": ack.message,
             "response": json.dumps(ack.data, ensure_ascii=False, sort_keys=True) if ack.data else False,
             "acked_at": now or fields.Datetime.now(),
-            "last_error": False if ack.result == 0 else _("device error %s: %s") % (ack.result, ack.message),
+            "last_error": False if ack.result == 0 else _("device error %(code)s: %(message)s")
+            % {"code": ack.result, "message": ack.message},
         })
         command._notify_origin()
         return command

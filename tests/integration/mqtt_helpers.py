@@ -47,6 +47,8 @@ class DeviceClient:
         self.client.on_connect = self._on_connect
         self.client.on_disconnect = lambda *args: self.connected.clear()
         self.client.on_message = self._on_message
+        self.publish_results = {}  # mid -> the broker's PUBACK reason code (MQTT 5)
+        self.client.on_publish = lambda c, u, mid, reason, props: self.publish_results.__setitem__(mid, reason)
         properties = Properties(PacketTypes.CONNECT)
         properties.SessionExpiryInterval = 3600
         self.client.connect(broker["host"], broker["port"], keepalive=10, clean_start=clean,

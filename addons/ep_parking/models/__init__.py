@@ -1,4 +1,21 @@
-from . import (
-    ep_parking_region,  # noqa: F401
-    res_users,  # noqa: F401
+from . import (  # noqa: F401
+    ep_parking_plate_mixin,
+    ep_parking_vendor_report_mixin,
+    ep_parking_region,
+    ep_parking_payment_method,
+    ep_parking_vendor,
+    ep_parking_ops_region,
+    ep_parking_lot,
+    ep_device,
+    ep_device_event,
+    ep_parking_lot_note,
+    ep_parking_document,
+    ep_parking_passage,
+    ep_parking_abnormal_opening,
+    ep_parking_list_entry,
+    ep_parking_reservation,
+    ep_parking_unplated,
+    ep_parking_vehicle,
+    res_partner,
+    res_users,
 )

@@ -10,3 +10,7 @@ class ResUsers(models.Model):
         help="Regions and divisions this staff user works in: they see the lots below them. "
              "Managers and administrators see every region.",
     )
+    ep_lot_ids = fields.Many2many(
+        "ep.parking.lot", "ep_parking_lot_res_users_rel", "user_id", "lot_id", string="Parking Lots",
+        help="Single lots this staff user works on, besides those of their regions.",
+    )

@@ -1,0 +1,94 @@
+"""Vendor API (seed 000 §2.2.1-2.2.3): vendors report passages over HTTP.
+
+``POST /ep/api/v1/passages``, ``/abnormal_openings``, ``/heartbeat`` with a JSON body and
+``Authorization: Bearer <vendor token>``. Answers ``{"result": 0, ...}`` or a 4xx with
+``{"result": <code>, "message": ...}``; bad input never writes anything.
+"""
+import json
+import logging
+
+from odoo import SUPERUSER_ID, fields, http
+from odoo.http import request
+
+from ..lib import vendor_api
+
+_logger = logging.getLogger(__name__)
+
+
+class VendorApi(http.Controller):
+
+    def _json(self, payload, status=200):
+        return request.make_response(
+            json.dumps(payload, ensure_ascii=False),
+            headers=[("Content-Type", "application/json; charset=utf-8")], status=status)
+
+    def _env(self):
+        lang = request.httprequest.headers.get("Accept-Language", "").split(",")[0].strip().replace("-", "_")
+        # sudo: vendors are machines authenticated by their token below, not Odoo users.
+        env = request.env(user=SUPERUSER_ID)
+        if lang and env["res.lang"].search_count([("code", "=", lang)]):
+            env = env(context=dict(env.context, lang=lang))
+        return env
+
+    def _error(self, env, error):
+        message = env["ep.parking.passage"]._api_error_message(error)
+        return self._json({"result": error.code, "message": message, "field": error.field}, error.http_status)
+
+    def _handle(self, parser, handler):
+        if not request.db:
+            return self._json({"result": vendor_api.BAD_VALUE, "message": "no database selected"}, 400)
+        env = self._env()
+        try:
+            vendor = self._authenticate(env)
+            try:
+                payload = json.loads(request.httprequest.get_data(as_text=True) or "null")
+            except ValueError:
+                raise vendor_api.PayloadError(vendor_api.BAD_JSON, None, "bad_json") from None
+            values = parser(payload)
+            lot = env["ep.parking.lot"].with_context(active_test=False)._find_by_code(values["lot"])
+            if not lot:
+                raise vendor_api.PayloadError(vendor_api.UNKNOWN_LOT, values["lot"], "unknown_lot")
+            if vendor not in (lot.vendor_cloud_id | lot.vendor_local_id):
+                raise vendor_api.PayloadError(vendor_api.LOT_NOT_ALLOWED, values["lot"], "lot_not_allowed")
+            return self._json(dict(handler(env, lot, values, vendor), result=0))
+        except vendor_api.PayloadError as error:
+            return self._error(env, error)
+        except Exception:
+            # Nothing of this request may stay written; the vendor retries later.
+            _logger.exception("vendor API failed on %s", request.httprequest.path)
+            env.cr.rollback()
+            return self._json({"result": vendor_api.SERVER_ERROR, "message": "internal error"}, 500)
+
+    def _authenticate(self, env):
+        header = request.httprequest.headers.get("Authorization", "")
+        token = header[7:].strip() if header[:7].lower() == "bearer " else ""
+        vendor = env["ep.parking.vendor"]._authenticate(token)
+        if not vendor:
+            raise vendor_api.PayloadError(vendor_api.BAD_TOKEN, None, "bad_token")
+        return vendor
+
+    @http.route("/ep/api/v1/passages", type="http", auth="none", methods=["POST"], csrf=False)
+    def passages(self, **kwargs):
+        def handler(env, lot, values, vendor):
+            record, created = env["ep.parking.passage"]._ingest_vendor(lot, values, "http", vendor)
+            return {"id": record.id, "duplicate": not created, "state": record.state,
+                    "entry_id": record.entry_id.id or None}
+        return self._handle(vendor_api.parse_passage, handler)
+
+    @http.route("/ep/api/v1/abnormal_openings", type="http", auth="none", methods=["POST"], csrf=False)
+    def abnormal_openings(self, **kwargs):
+        def handler(env, lot, values, vendor):
+            record, created = env["ep.parking.abnormal.opening"]._ingest_vendor(lot, values, "http", vendor)
+            return {"id": record.id, "duplicate": not created}
+        return self._handle(vendor_api.parse_abnormal_opening, handler)
+
+    @http.route("/ep/api/v1/heartbeat", type="http", auth="none", methods=["POST"], csrf=False)
+    def heartbeat(self, **kwargs):
+        def handler(env, lot, values, vendor):
+            devices = lot.device_ids
+            if values["devices"]:
+                devices = devices.filtered(lambda d: d.code in values["devices"])
+            now = fields.Datetime.now()
+            devices._set_presence(True, now)
+            return {"server_time": now, "devices": sorted(devices.mapped("code"))}
+        return self._handle(vendor_api.parse_heartbeat, handler)

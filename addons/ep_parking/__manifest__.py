@@ -29,6 +29,7 @@
         "views/ep_parking_qr_templates.xml",
         "views/ep_parking_vehicle_views.xml",
         "views/res_users_views.xml",
+        "wizard/ep_parking_lot_qr_views.xml",
     ],
     "demo": [
         "demo/ep_parking_region_demo.xml",

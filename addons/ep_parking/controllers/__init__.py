@@ -1,1 +1,1 @@
-from . import api  # noqa: F401
+from . import api, qr, unplated  # noqa: F401

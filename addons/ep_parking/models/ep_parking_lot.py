@@ -310,6 +310,12 @@ class EpParkingLot(models.Model):
         return action
 
     @api.multi
+    def action_open_qr_materials(self):
+        """§2.1.3 物料下载: the lot's QR codes to download or print."""
+        self.ensure_one()
+        return self.env["ep.parking.lot.qr"]._action_open(self)
+
+    @api.multi
     def action_view_devices(self):
         return self._action_open_related("ep_device_bridge.ep_device_action")
 

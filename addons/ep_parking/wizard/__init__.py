@@ -1,0 +1,1 @@
+from . import ep_parking_lot_qr  # noqa: F401

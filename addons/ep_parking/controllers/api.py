@@ -14,13 +14,29 @@ from ..lib import vendor_api
 
 _logger = logging.getLogger(__name__)
 
+API_PREFIX = "/ep/api/"
+_odoo_get_request = http.Root.get_request
+
+
+def _get_request(self, httprequest):
+    """Odoo 11 treats every application/json body as JSON-RPC; vendors post plain JSON to
+    our API, so requests under /ep/api/ are dispatched as plain HTTP (see docs/PORTING.md)."""
+    if httprequest.path.startswith(API_PREFIX):
+        return http.HttpRequest(httprequest)
+    return _odoo_get_request(self, httprequest)
+
+
+http.Root.get_request = _get_request
+
 
 class VendorApi(http.Controller):
 
     def _json(self, payload, status=200):
-        return request.make_response(
+        response = request.make_response(
             json.dumps(payload, ensure_ascii=False),
-            headers=[("Content-Type", "application/json; charset=utf-8")], status=status)
+            headers=[("Content-Type", "application/json; charset=utf-8")])
+        response.status_code = status
+        return response
 
     def _env(self):
         lang = request.httprequest.headers.get("Accept-Language", "").split(",")[0].strip().replace("-", "_")

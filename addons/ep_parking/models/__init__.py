@@ -1,21 +1,21 @@
-from . import (  # noqa: F401
-    ep_parking_plate_mixin,
-    ep_parking_vendor_report_mixin,
-    ep_parking_region,
-    ep_parking_payment_method,
-    ep_parking_vendor,
-    ep_parking_ops_region,
-    ep_parking_lot,
-    ep_device,
-    ep_device_event,
-    ep_parking_lot_note,
-    ep_parking_document,
-    ep_parking_passage,
-    ep_parking_abnormal_opening,
-    ep_parking_list_entry,
-    ep_parking_reservation,
-    ep_parking_unplated,
-    ep_parking_vehicle,
-    res_partner,
-    res_users,
-)
+# isort: skip_file
+# Order matters: mixins before the models that inherit them.
+from . import ep_parking_plate_mixin  # noqa: F401
+from . import ep_parking_vendor_report_mixin  # noqa: F401
+from . import ep_parking_region  # noqa: F401
+from . import ep_parking_payment_method  # noqa: F401
+from . import ep_parking_vendor  # noqa: F401
+from . import ep_parking_ops_region  # noqa: F401
+from . import ep_parking_lot  # noqa: F401
+from . import ep_device  # noqa: F401
+from . import ep_device_event  # noqa: F401
+from . import ep_parking_lot_note  # noqa: F401
+from . import ep_parking_document  # noqa: F401
+from . import ep_parking_passage  # noqa: F401
+from . import ep_parking_abnormal_opening  # noqa: F401
+from . import ep_parking_list_entry  # noqa: F401
+from . import ep_parking_reservation  # noqa: F401
+from . import ep_parking_unplated  # noqa: F401
+from . import ep_parking_vehicle  # noqa: F401
+from . import res_partner  # noqa: F401
+from . import res_users  # noqa: F401

@@ -217,6 +217,8 @@ class EpParkingLot(models.Model):
             self._check_state_change(vals["state"])
         old_codes = {lot.id: lot.code for lot in self} if "code" in vals else {}
         result = super().write(vals)
+        if "user_ids" in vals:
+            self.env["ir.rule"].clear_caches()  # the region rules read the staff of each lot
         if old_codes:
             for lot in self:
                 if lot.code != old_codes[lot.id] and lot.device_ids:
@@ -339,6 +341,14 @@ class EpParkingLot(models.Model):
 
     def _plate_has_valid_month_card(self, plate, at=None):
         """Whether ``plate`` holds a month card valid at this lot at ``at`` (now by default).
+
+        The month-card addon answers; without it nobody holds one.
+        """
+        self.ensure_one()
+        return False
+
+    def _partner_has_valid_month_card(self, partner, at=None):
+        """Whether ``partner`` holds a month card valid at this lot at ``at`` (now by default).
 
         The month-card addon answers; without it nobody holds one.
         """

@@ -42,6 +42,13 @@ class EpParkingRegion(models.Model):
         ("code_company_uniq", "unique(code, company_id)", "A region code must be unique per company."),
     ]
 
+    @api.multi
+    def write(self, vals):
+        result = super().write(vals)
+        if "user_ids" in vals:
+            self.env["ir.rule"].clear_caches()  # the region rules read each user's regions
+        return result
+
     @api.depends("name", "parent_id.complete_name")
     def _compute_complete_name(self):
         for region in self:

@@ -61,6 +61,9 @@ class EpParkingVendor(models.Model):
     def action_generate_token(self):
         """Make a new token, store its hash and show it once."""
         self.ensure_one()
+        # Only those who may edit the vendor may replace its token (set_api_token writes as superuser).
+        self.check_access_rights("write")
+        self.check_access_rule("write")
         token = secrets.token_urlsafe(32)
         self.set_api_token(token)
         wizard = self.env["ep.parking.vendor.token"].create({"vendor_id": self.id, "token": token})

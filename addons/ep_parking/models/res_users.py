@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResUsers(models.Model):
@@ -14,3 +14,11 @@ class ResUsers(models.Model):
         "ep.parking.lot", "ep_parking_lot_res_users_rel", "user_id", "lot_id", string="Parking Lots",
         help="Single lots this staff user works on, besides those of their regions.",
     )
+
+    @api.multi
+    def write(self, vals):
+        result = super().write(vals)
+        if "ep_region_ids" in vals or "ep_lot_ids" in vals:
+            # record rules read these fields; Odoo caches evaluated rule domains per user
+            self.env["ir.rule"].clear_caches()
+        return result

@@ -1,4 +1,7 @@
-from . import (
-    test_access_rights,  # noqa: F401
-    test_region,  # noqa: F401
-)
+# isort: skip_file
+from . import test_access_rights  # noqa: F401
+from . import test_region  # noqa: F401
+from . import test_lot  # noqa: F401
+from . import test_region_rules  # noqa: F401
+from . import test_passage  # noqa: F401
+from . import test_vendor_api  # noqa: F401

@@ -1,4 +1,5 @@
-from odoo.tests.common import SavepointCase, at_install, post_install
+from odoo.tests.common import HttpCase, SavepointCase, at_install, post_install
+from odoo.tools import config
 
 
 @at_install(False)
@@ -32,3 +33,85 @@ class EpParkingCase(SavepointCase):
         }
         values.update(vals)
         return cls.env["res.users"].create(values)
+
+    @classmethod
+    def _create_lot(cls, code, region=None, **vals):
+        values = {"name": "Lot %s" % code, "code": code, "region_id": (region or cls.division_node).id}
+        values.update(vals)
+        return cls.env["ep.parking.lot"].create(values)
+
+    @classmethod
+    def _create_device(cls, lot, code, kind="gate", **vals):
+        values = {"name": "%s %s" % (lot.code, code), "code": code, "lot_id": lot.id, "kind": kind,
+                  "mqtt_username": "%s.%s" % (lot.code.lower(), code)}
+        values.update(vals)
+        return cls.env["ep.device"].create(values)
+
+
+def make_vendor_lot(env, division, code="T-LOT-1", token="test-vendor-token-0123456789"):
+    """A local vendor with an API token, and an operating-ready lot it serves with a local
+    server and two gates. Returns a dict of them."""
+    vendor = env["ep.parking.vendor"].create({"name": "Vendor %s" % code, "code": "v-%s" % code, "kind": "local"})
+    vendor.set_api_token(token)
+    lot = env["ep.parking.lot"].create(
+        {"name": "Lot %s" % code, "code": code, "region_id": division.id, "vendor_local_id": vendor.id})
+    Device = env["ep.device"]
+    devices = {}
+    for key, device_code, kind, direction in (("server", "server-1", "local_server", False),
+                                              ("gate_in", "gate-in-1", "gate", "in"),
+                                              ("gate_out", "gate-out-1", "gate", "out")):
+        devices[key] = Device.create({
+            "name": "%s %s" % (code, device_code), "code": device_code, "lot_id": lot.id, "kind": kind,
+            "direction": direction, "mqtt_username": "%s.%s" % (code.lower(), device_code)})
+    return dict(devices, vendor=vendor, vendor_token=token, lot=lot)
+
+
+class EpParkingLotCase(EpParkingCase):
+    """Adds a vendor, a lot with a local server and two gates, and a second division with
+    its own lot that staff of the first do not see."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        for key, value in make_vendor_lot(cls.env, cls.division_node).items():
+            setattr(cls, key, value)
+        cls.other_division = cls.env["ep.parking.region"].create(
+            {"name": "Tianjin", "code": "T-N-TJ", "kind": "division", "parent_id": cls.region_node.id})
+        cls.other_lot = cls._create_lot("T-LOT-2", region=cls.other_division)
+        for role in ("operator", "lot_staff", "finance"):
+            cls.users[role].ep_region_ids = cls.division_node
+
+
+@at_install(False)
+@post_install(True)
+class EpHttpCase(HttpCase):
+    """HttpCase whose ``self.env`` works on the cursor the HTTP requests use.
+
+    On Odoo 11 requests in test mode run on the registry's test cursor while a
+    TransactionCase's ``self.env`` has its own, so records made in the test would be
+    invisible to the server. Here the test uses the test cursor too, without holding its
+    lock (requests are synchronous: the test waits for each answer). ``request()`` and
+    ``url_open()`` save the test's work first (a savepoint of the test cursor) and drop
+    the ORM cache after. Everything is rolled back when the test ends.
+    """
+
+    def setUp(self):
+        super().setUp()
+        test_cr = self.registry.cursor()  # acquires the test cursor's lock...
+        test_cr.release()  # ...that each request takes in turn
+        self.addCleanup(setattr, self, "cr", self.cr)  # the base class closes its own cursor
+        self.cr = test_cr
+        self.env = self.env(cr=test_cr)
+
+    def request(self, method, url, **kwargs):
+        self.cr.commit()  # TestCursor: a savepoint, so a request's rollback keeps the fixtures
+        kwargs.setdefault("timeout", 30)
+        try:
+            return self.opener.request(method, url, **kwargs)
+        finally:
+            self.env["res.users"].invalidate_cache()  # every model: the request wrote through its own env
+
+    def url_open(self, url, data=None, timeout=30):
+        if url.startswith("/"):
+            url = "http://127.0.0.1:%s%s" % (config["http_port"], url)
+        return self.request("POST" if data is not None else "GET", url, data=data, timeout=timeout)

@@ -150,3 +150,21 @@ def make_device(transaction, broker):
     yield make
     for client in clients:
         client.close()
+
+
+@pytest.fixture
+def bridges(database):
+    """Starts bridge processes on the test database; stops them gracefully after the test."""
+    from mqtt_helpers import BridgeProcess, unique
+
+    started = []
+
+    def start(instance=None, **env):
+        bridge = BridgeProcess(database, instance or unique("it"), os.environ.get("EP_PG_PORT", "5433"),
+                               env={"EP_BRIDGE_%s" % key.upper(): str(value) for key, value in env.items()})
+        started.append(bridge.start())
+        return bridge
+
+    yield start
+    for bridge in started:
+        bridge.stop()

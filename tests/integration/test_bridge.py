@@ -1,31 +1,15 @@
 """ep_device_bridge end to end: real Mosquitto, real bridge processes, paho clients as devices."""
-import os
 import shutil
 import time
 
 import pytest
-from mqtt_helpers import LOGS, BridgeProcess, broker, unique, wait_until
+from mqtt_helpers import LOGS, broker, unique, wait_until
 
 
 @pytest.fixture(scope="module", autouse=True)
 def fresh_bridge_logs():
     shutil.rmtree(LOGS, ignore_errors=True)
     LOGS.mkdir(parents=True)
-
-
-@pytest.fixture
-def bridges(database):
-    started = []
-
-    def start(instance=None, **env):
-        bridge = BridgeProcess(database, instance or unique("it"), os.environ.get("EP_PG_PORT", "5433"),
-                               env={"EP_BRIDGE_%s" % key.upper(): str(value) for key, value in env.items()})
-        started.append(bridge.start())
-        return bridge
-
-    yield start
-    for bridge in started:
-        bridge.stop()
 
 
 def states(transaction, uuids):

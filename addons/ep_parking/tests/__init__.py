@@ -5,3 +5,4 @@ from . import test_lot  # noqa: F401
 from . import test_region_rules  # noqa: F401
 from . import test_passage  # noqa: F401
 from . import test_vendor_api  # noqa: F401
+from . import test_vehicle  # noqa: F401

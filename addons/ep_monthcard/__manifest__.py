@@ -7,6 +7,12 @@
     "license": "LGPL-3",
     "depends": ["ep_parking"],
     "data": [
+        "security/ir.model.access.csv",
+        "security/ep_monthcard_security.xml",
         "views/ep_monthcard_menus.xml",
+        "views/ep_monthcard_views.xml",
+    ],
+    "demo": [
+        "demo/ep_monthcard_demo.xml",
     ],
 }

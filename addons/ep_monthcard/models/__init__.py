@@ -1,0 +1,4 @@
+from . import (  # noqa: F401
+    ep_monthcard,
+    ep_parking_lot,
+)

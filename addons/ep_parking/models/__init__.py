@@ -19,3 +19,5 @@ from . import ep_parking_unplated  # noqa: F401
 from . import ep_parking_vehicle  # noqa: F401
 from . import res_partner  # noqa: F401
 from . import res_users  # noqa: F401
+from . import ep_parking_sms  # noqa: F401
+from . import ep_parking_phone_verification  # noqa: F401

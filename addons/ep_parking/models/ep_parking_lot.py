@@ -2,9 +2,8 @@ import re
 from html import escape
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
-
 from odoo.addons.ep_device_bridge.lib.protocol import check_code
+from odoo.exceptions import UserError, ValidationError
 
 LOT_STATES = [
     ("planning", "Planning"),
@@ -321,6 +320,18 @@ class EpParkingLot(models.Model):
     def action_view_devices(self):
         return self._action_open_related("ep_device_bridge.ep_device_action")
 
+    @api.multi
+    def action_view_passages(self):
+        return self._action_open_related("ep_parking.ep_parking_passage_action")
+
+    @api.multi
+    def action_view_list_entries(self):
+        return self._action_open_related("ep_parking.ep_parking_list_entry_action")
+
+    @api.multi
+    def action_view_reservations(self):
+        return self._action_open_related("ep_parking.ep_parking_reservation_action")
+
     # ------------------------------------------------------------ devices
     def _get_command_device(self):
         """The device that takes lot-wide commands: the local server, else the toll PC."""
@@ -332,8 +343,12 @@ class EpParkingLot(models.Model):
         raise UserError(_("Lot %s has no local server or toll PC to send commands to.") % self.name)
 
     def _send_lot_command(self, command, args, origin=None):
+        """Queue ``command`` for the lot's command device. Whoever may edit the lot may command it."""
         self.ensure_one()
-        return self.env["ep.device.command"].send(self._get_command_device(), command, args, origin=origin)
+        self.check_access_rights("write")
+        self.check_access_rule("write")
+        # sudo: the command outbox belongs to device managers; lot staff reach it through their lot only.
+        return self.env["ep.device.command"].sudo().send(self._get_command_device(), command, args, origin=origin)
 
     @api.model
     def _find_by_code(self, code):

@@ -2,7 +2,7 @@ import json
 
 from psycopg2 import IntegrityError
 
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import mute_logger
 
 from .common import EpParkingLotCase
@@ -124,3 +124,16 @@ class TestLot(EpParkingLotCase):
         self.assertEqual(lot.checklist_done, 3)
         self.assertEqual(lot.checklist_total, 6)
         self.assertIn("fa-check-square-o", lot.checklist_html)
+
+    def test_lot_staff_command_their_lots_operators_cannot(self):
+        self.lot.sudo(self.users["lot_staff"]).action_unlock_all()
+        last = self.env["ep.device.command"].search([("device_id", "=", self.server.id)], order="id desc", limit=1)
+        self.assertEqual(last.command, "unlock_all")
+        with self.assertRaises(AccessError):
+            self.lot.sudo(self.users["operator"]).action_unlock_all()
+
+    def test_smart_buttons_filter_on_the_lot(self):
+        for method in ("action_view_devices", "action_view_passages", "action_view_list_entries",
+                       "action_view_reservations"):
+            action = getattr(self.lot, method)()
+            self.assertEqual(action["domain"], [("lot_id", "=", self.lot.id)], method)

@@ -40,7 +40,7 @@ class EpParkingLot(models.Model):
     company_id = fields.Many2one(related="region_id.company_id", store=True, readonly=True)
     currency_id = fields.Many2one(related="company_id.currency_id", readonly=True)
     ops_region_id = fields.Many2one(
-        "ep.parking.ops.region", string="Ops Region", index=True, ondelete="set null",
+        "ep.parking.ops.region", index=True, ondelete="set null",
         track_visibility="onchange",
     )
     lot_type = fields.Selection(

@@ -20,8 +20,8 @@ class EpParkingPassage(models.Model):
     passage_time = fields.Datetime(string="Time", required=True, index=True)
     vehicle_kind = fields.Selection(
         [("month", "Month Card"), ("temp", "Temporary")], required=True, default="temp")
-    entry_id = fields.Many2one("ep.parking.passage", string="Entry", index=True, ondelete="set null")
-    exit_id = fields.Many2one("ep.parking.passage", string="Exit", index=True, ondelete="set null")
+    entry_id = fields.Many2one("ep.parking.passage", index=True, ondelete="set null")
+    exit_id = fields.Many2one("ep.parking.passage", index=True, ondelete="set null")
     entry_time = fields.Datetime(related="entry_id.passage_time", readonly=True)
     state = fields.Selection(
         [("in_lot", "In Lot"), ("left", "Left"), ("exit", "Exit"), ("unmatched", "Exit Without Entry")],

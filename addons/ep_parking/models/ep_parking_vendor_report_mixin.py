@@ -20,7 +20,7 @@ class EpParkingVendorReportMixin(models.AbstractModel):
 
     lot_id = fields.Many2one("ep.parking.lot", required=True, index=True, ondelete="restrict")
     region_id = fields.Many2one(related="lot_id.region_id", store=True, readonly=True)
-    gate_id = fields.Many2one("ep.device", string="Gate", index=True, ondelete="set null")
+    gate_id = fields.Many2one("ep.device", index=True, ondelete="set null")
     gate_code = fields.Char()
     vendor_id = fields.Many2one("ep.parking.vendor", index=True, ondelete="set null")
     source = fields.Selection(

@@ -104,7 +104,8 @@ class EpHttpCase(HttpCase):
         self.env = self.env(cr=test_cr)
 
     def request(self, method, url, **kwargs):
-        self.cr.commit()  # TestCursor: a savepoint, so a request's rollback keeps the fixtures
+        # TestCursor.commit() only moves its savepoint: a request that rolls back keeps the fixtures.
+        self.cr.commit()  # pylint: disable=invalid-commit
         kwargs.setdefault("timeout", 30)
         try:
             return self.opener.request(method, url, **kwargs)

@@ -122,7 +122,7 @@ class TestDocument(EpParkingCase):
         self.assertEqual(context["default_lot_id"], self.lot.id)
         self.assertEqual(context["default_date_start"], "2021-01-01")
         self.assertEqual(context["default_date_end"], "2023-12-31")
-        renewal = self.Document.sudo(self.staff).with_context(context).create({})
+        renewal = self.Document.sudo(self.staff).with_context(**context).create({})
         self.assertEqual((renewal.state, renewal.amount, renewal.name), ("active", 100, "Contract"))
         with self.assertRaises(UserError):
             doc.action_renew()

@@ -1,5 +1,6 @@
 import json
 
+from ..lib import vendor_api
 from .common import EpParkingLotCase
 
 
@@ -12,9 +13,8 @@ class TestPassage(EpParkingLotCase):
         return values
 
     def ingest(self, *args, **kwargs):
-        from odoo.addons.ep_parking.lib.vendor_api import parse_passage
         return self.env["ep.parking.passage"]._ingest_vendor(
-            self.lot, parse_passage(self.values(*args, **kwargs)), "http", self.vendor)
+            self.lot, vendor_api.parse_passage(self.values(*args, **kwargs)), "http", self.vendor)
 
     def test_exit_closes_the_open_entry(self):
         entry, created = self.ingest("e1", "in", "2024-05-01 08:00:00")

@@ -128,7 +128,7 @@ class EpParkingLotQrLine(models.TransientModel):
 
     wizard_id = fields.Many2one("ep.parking.lot.qr", required=True, ondelete="cascade")
     kind = fields.Selection(QR_KINDS, required=True, readonly=True)
-    gate_id = fields.Many2one("ep.device", string="Gate", readonly=True)
+    gate_id = fields.Many2one("ep.device", readonly=True)
     url = fields.Char(string="Encoded URL", readonly=True)
     filename = fields.Char(string="File Name", readonly=True)
     download_url = fields.Char(string="Download", readonly=True)

@@ -28,6 +28,7 @@
         "views/ep_parking_unplated_templates.xml",
         "views/ep_parking_qr_templates.xml",
         "views/ep_parking_vehicle_views.xml",
+        "views/ep_parking_tariff_views.xml",
         "views/res_users_views.xml",
         "wizard/ep_parking_lot_qr_views.xml",
     ],
@@ -38,6 +39,7 @@
         "demo/ep_parking_document_demo.xml",
         "demo/ep_parking_list_entry_demo.xml",
         "demo/ep_parking_unplated_demo.xml",
+        "demo/ep_parking_tariff_demo.xml",
     ],
     "application": True,
 }

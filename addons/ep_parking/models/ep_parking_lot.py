@@ -103,6 +103,7 @@ class EpParkingLot(models.Model):
         readonly=True, copy=False, track_visibility="onchange",
         help="Every car entering is locked (space locks and month cards follow the lot).",
     )
+    tariff_ids = fields.One2many("ep.parking.tariff", "lot_id", string="Temporary Tariffs")
     note_ids = fields.One2many("ep.parking.lot.note", "lot_id", string="Notes")
     document_ids = fields.One2many("ep.parking.document", "lot_id", string="Documents")
     document_count = fields.Integer(compute="_compute_document_count")
@@ -349,6 +350,13 @@ class EpParkingLot(models.Model):
         self.check_access_rule("write")
         # sudo: the command outbox belongs to device managers; lot staff reach it through their lot only.
         return self.env["ep.device.command"].sudo().send(self._get_command_device(), command, args, origin=origin)
+
+    def _get_tariff(self, vehicle_kind="small"):
+        """The published temporary tariff of this lot for ``vehicle_kind`` (small cars by default)."""
+        self.ensure_one()
+        tariffs = self.tariff_ids.filtered(lambda t: t.state == "published")
+        return (tariffs.filtered(lambda t: t.vehicle_kind == vehicle_kind)
+                or tariffs.filtered(lambda t: t.vehicle_kind == "small"))[:1]
 
     @api.model
     def _find_by_code(self, code):

@@ -12,3 +12,4 @@ from . import test_lot_note  # noqa: F401
 from . import test_document  # noqa: F401
 from . import test_qr  # noqa: F401
 from . import test_vehicle  # noqa: F401
+from . import test_tariff  # noqa: F401

@@ -1,0 +1,47 @@
+from zoneinfo import ZoneInfo
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from ..lib.vendor_api import DEFAULT_TZ
+
+UTC = ZoneInfo("UTC")
+
+
+def to_lot_time(value):
+    """A stored (UTC) Odoo datetime string as the naive local lot time the engine takes."""
+    moment = fields.Datetime.from_string(value).replace(tzinfo=UTC)
+    return moment.astimezone(ZoneInfo(DEFAULT_TZ)).replace(tzinfo=None)
+
+
+class EpParkingTariffSimulator(models.TransientModel):
+    """Try a tariff on a stay (and earlier stays of the same cycle) before publishing it."""
+
+    _name = "ep.parking.tariff.simulator"
+    _description = "Tariff Simulator"
+
+    tariff_id = fields.Many2one("ep.parking.tariff", required=True, ondelete="cascade")
+    currency_id = fields.Many2one(related="tariff_id.currency_id", readonly=True)
+    entry_time = fields.Datetime(required=True, default=fields.Datetime.now)
+    exit_time = fields.Datetime(required=True, default=fields.Datetime.now)
+    history_ids = fields.One2many("ep.parking.tariff.simulator.stay", "simulator_id", string="Earlier Stays")
+    amount = fields.Monetary(readonly=True)
+    explanation = fields.Text(readonly=True)
+
+    @api.multi
+    def action_compute(self):
+        self.ensure_one()
+        if self.exit_time < self.entry_time:
+            raise UserError(_("The exit must come after the entry."))
+        history = [(to_lot_time(stay.entry_time), to_lot_time(stay.exit_time), stay.amount_decimal())
+                   for stay in self.history_ids]
+        try:
+            result = self.tariff_id.compute_fee(to_lot_time(self.entry_time), to_lot_time(self.exit_time), history)
+        except ValueError as exc:
+            raise UserError(_("The tariff cannot price this stay: %s") % exc) from exc
+        self.write({
+            "amount": float(result.amount),
+            "explanation": "\n".join("%s: %s" % (label, amount) for label, amount in result.lines),
+        })
+        return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": self.id, "view_mode": "form",
+                "target": "new", "name": _("Tariff Simulator")}

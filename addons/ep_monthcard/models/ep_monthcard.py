@@ -1,4 +1,5 @@
 from odoo import _, api, fields, models
+from odoo.addons.ep_parking.lib import list_window
 from odoo.exceptions import ValidationError
 
 CARD_STATES = [
@@ -39,8 +40,10 @@ class EpMonthcard(models.Model):
     @api.constrains("date_start", "date_end")
     def _check_period(self):
         for card in self:
-            if card.date_end <= card.date_start:
-                raise ValidationError(_("The month card of %s must end after it starts.") % card.plate)
+            try:
+                list_window.check_window(card.date_start, card.date_end)
+            except ValueError:
+                raise ValidationError(_("The month card of %s must end after it starts.") % card.plate) from None
 
     @api.onchange("partner_id")
     def _onchange_partner_id(self):

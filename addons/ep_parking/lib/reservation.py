@@ -57,9 +57,3 @@ def allowed_actions(state):
 def owner_may_cancel(date_end, now):
     """The owner cancels in the app only while the reservation has not ended (§2.2.6 c)."""
     return date_end > now
-
-
-def check_window(date_start, date_end):
-    """A reservation window must end after it starts."""
-    if not (date_start and date_end) or date_end <= date_start:
-        raise ValueError("the reservation must end after it starts")

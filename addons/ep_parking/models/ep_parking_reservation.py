@@ -64,7 +64,7 @@ class EpParkingReservation(models.Model):
     def _check_window(self):
         for reservation in self:
             try:
-                rules.check_window(reservation.date_start, reservation.date_end)
+                list_window.check_window(reservation.date_start, reservation.date_end)
             except ValueError:
                 raise ValidationError(_("A reservation must end after it starts.")) from None
 

@@ -1,4 +1,5 @@
 from . import (  # noqa: F401
     ep_monthcard,
     ep_parking_lot,
+    ep_parking_order,
 )

@@ -35,6 +35,9 @@ class EpMonthcard(models.Model):
     date_end = fields.Datetime(string="Valid Until", required=True, index=True, track_visibility="onchange")
     state = fields.Selection(CARD_STATES, required=True, default="created", index=True, copy=False,
                              track_visibility="onchange")
+    allow_online_renewal = fields.Boolean(
+        string="Online Renewal", default=True, track_visibility="onchange",
+        help="The holder may renew this card online (§2.3.8 B d: 是否允许APP续费); off: only at the lot.")
     note = fields.Text()
 
     @api.constrains("date_start", "date_end")

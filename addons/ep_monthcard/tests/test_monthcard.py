@@ -115,3 +115,17 @@ class TestMonthcard(EpListCase):
     def test_menu_under_month_cards(self):
         menu = self.env.ref("ep_monthcard.ep_monthcard_menu")
         self.assertEqual(menu.parent_id, self.env.ref("ep_monthcard.monthcard_menu"))
+
+    # ------------------------------------------------------------ payment restrictions (§2.3.8 B d)
+    def test_card_refusing_online_renewal_refuses_online_orders(self):
+        wechat = self.env.ref("ep_parking.payment_method_wechat")
+        cash = self.env.ref("ep_parking.payment_method_cash")
+        self.lot.write({"payment_method_ids": [(6, 0, [wechat.id, cash.id])], "online_payment": True})
+        Order = self.env["ep.parking.order"]
+        vals = {"kind": "month_card", "lot_id": self.lot.id, "plate": self.card.plate, "amount": 300,
+                "res_model": "ep.monthcard", "res_id": self.card.id}
+        self.assertEqual(Order.create(dict(vals, channel_id=wechat.id)).state, "unpaid")
+        self.card.allow_online_renewal = False
+        with self.assertRaisesRegex(UserError, "cannot be renewed online"):
+            Order.create(dict(vals, channel_id=wechat.id))
+        self.assertEqual(Order.create(dict(vals, channel_id=cash.id)).channel_id, cash)

@@ -1,7 +1,9 @@
 """Vendor API (seed 000 §2.2.1-2.2.3): vendors report passages over HTTP.
 
 ``POST /ep/api/v1/passages``, ``/abnormal_openings``, ``/heartbeat`` with a JSON body and
-``Authorization: Bearer <vendor token>``. Answers ``{"result": 0, ...}`` or a 4xx with
+``Authorization: Bearer <vendor token>``; ``GET /ep/api/v1/fee?lot=&plate=`` (vendor token or a
+logged-in session) gives what a car owes (§2.3.7); ``POST /ep/api/v1/payment/notify/<provider>``
+takes signed gateway notifications (lib/payment.py). Answers ``{"result": 0, ...}`` or a 4xx with
 ``{"result": <code>, "message": ...}``; bad input never writes anything.
 """
 import json
@@ -10,7 +12,10 @@ import logging
 from odoo import SUPERUSER_ID, fields, http
 from odoo.http import request
 
+from ..lib import payment as pay
 from ..lib import vendor_api
+from ..lib.plate import is_valid_plate, normalize_plate
+from ..models.ep_parking_order import FeeQueryError
 
 _logger = logging.getLogger(__name__)
 
@@ -108,3 +113,53 @@ class VendorApi(http.Controller):
             devices._set_presence(True, now)
             return {"server_time": now, "devices": sorted(devices.mapped("code"))}
         return self._handle(vendor_api.parse_heartbeat, handler)
+
+    # ------------------------------------------------------------ fee query (§2.3.7)
+    @http.route("/ep/api/v1/fee", type="http", auth="none", methods=["GET"], csrf=False)
+    def fee(self, lot="", plate="", **kwargs):
+        if not request.db:
+            return self._json({"result": vendor_api.BAD_VALUE, "message": "no database selected"}, 400)
+        env = self._env()
+        try:
+            record = env["ep.parking.lot"]._find_by_code(lot.strip())
+            if not plate.strip():
+                raise vendor_api.PayloadError(vendor_api.MISSING_FIELD, "plate", "missing")
+            if not is_valid_plate(plate):
+                raise vendor_api.PayloadError(vendor_api.BAD_PLATE, "plate", "bad_plate")
+            if request.httprequest.headers.get("Authorization"):
+                vendor = self._authenticate(env)
+                if record and vendor not in (record.vendor_cloud_id | record.vendor_local_id):
+                    raise vendor_api.PayloadError(vendor_api.LOT_NOT_ALLOWED, lot, "lot_not_allowed")
+            elif not request.session.uid or env["res.users"].browse(request.session.uid)._is_public():
+                raise vendor_api.PayloadError(vendor_api.BAD_TOKEN, None, "bad_token")
+            elif record and not record.scan_to_pay:
+                raise vendor_api.PayloadError(vendor_api.LOT_NOT_ALLOWED, lot, "scan_to_pay_off")
+            if not record:
+                raise vendor_api.PayloadError(vendor_api.UNKNOWN_LOT, lot, "unknown_lot")
+            try:
+                quote = env["ep.parking.order"]._get_fee_quote(record, plate)
+            except FeeQueryError as exc:
+                code = vendor_api.NOT_IN_LOT if exc.reason == "not_in_lot" else vendor_api.NO_TARIFF
+                field = normalize_plate(plate) if exc.reason == "not_in_lot" else record.code
+                raise vendor_api.PayloadError(code, field, exc.reason) from None
+            return self._json(env["ep.parking.order"]._quote_to_json(quote))
+        except vendor_api.PayloadError as error:
+            return self._error(env, error)
+
+    # ------------------------------------------------------------ gateway notifications
+    @http.route("/ep/api/v1/payment/notify/<string:provider>", type="http", auth="none", methods=["POST"],
+                csrf=False)
+    def payment_notify(self, provider, **kwargs):
+        if not request.db:
+            return self._json({"result": vendor_api.BAD_VALUE, "message": "no database selected"}, 400)
+        env = self._env()
+        try:
+            payload = json.loads(request.httprequest.get_data(as_text=True) or "null")
+        except ValueError:
+            return self._error(env, vendor_api.PayloadError(vendor_api.BAD_JSON, None, "bad_json"))
+        try:
+            order = env["ep.parking.order"]._process_notification(provider, payload)
+        except pay.PaymentError as exc:
+            env.cr.rollback()
+            return self._error(env, vendor_api.PayloadError(vendor_api.PAYMENT_REJECTED, exc.field, "payment"))
+        return self._json({"result": 0, "order": order.name, "state": order.state})

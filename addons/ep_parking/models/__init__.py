@@ -24,3 +24,7 @@ from . import ep_parking_phone_verification  # noqa: F401
 from . import ep_parking_tariff  # noqa: F401
 from . import ep_parking_tariff_segment  # noqa: F401
 from . import ep_parking_tariff_tier  # noqa: F401
+from . import ep_parking_order  # noqa: F401
+from . import ep_parking_payment_provider  # noqa: F401
+from . import ep_parking_test_payment  # noqa: F401
+from . import ep_parking_cash_report  # noqa: F401

@@ -93,7 +93,17 @@ class EpParkingLot(models.Model):
     )
     payment_method_ids = fields.Many2many("ep.parking.payment.method", string="Payment Methods")
     online_payment = fields.Boolean(
-        default=True, track_visibility="onchange", help="Owners may pay month cards online.")
+        default=True, track_visibility="onchange",
+        help="Owners may pay online (§2.3.8 B b); off: only channels paid at the lot are accepted.")
+    grace_minutes = fields.Integer(
+        string="Exit Grace (min)", default=10, track_visibility="onchange",
+        help="After paying, a car leaves within this time without paying more; later it pays the difference.")
+    full_deduction = fields.Boolean(
+        string="Deduction Balance Accepted", track_visibility="onchange",
+        help="Owners may pay month cards and temporary parking in full from their deduction balance (§2.3.11).")
+    analytic_account_id = fields.Many2one(
+        "account.analytic.account", readonly=True, copy=False,
+        help="Parking revenue of this lot is tagged with it; created with the first posted receipt.")
     reservation_review = fields.Selection(
         [("system", "System Review"), ("manual", "Manual Review")], required=True, default="system",
         track_visibility="onchange",
@@ -333,6 +343,10 @@ class EpParkingLot(models.Model):
     def action_view_reservations(self):
         return self._action_open_related("ep_parking.ep_parking_reservation_action")
 
+    @api.multi
+    def action_view_orders(self):
+        return self._action_open_related("ep_parking.ep_parking_order_action")
+
     # ------------------------------------------------------------ devices
     def _get_command_device(self):
         """The device that takes lot-wide commands: the local server, else the toll PC."""
@@ -357,6 +371,32 @@ class EpParkingLot(models.Model):
         tariffs = self.tariff_ids.filtered(lambda t: t.state == "published")
         return (tariffs.filtered(lambda t: t.vehicle_kind == vehicle_kind)
                 or tariffs.filtered(lambda t: t.vehicle_kind == "small"))[:1]
+
+    # ------------------------------------------------------------ payments
+    def _get_analytic_account(self):
+        """The lot's analytic account (revenue by lot in accounting), created on first use."""
+        self.ensure_one()
+        if not self.analytic_account_id:
+            # sudo: the payer of an order need not manage analytic accounts or lots.
+            self.sudo().analytic_account_id = self.env["account.analytic.account"].sudo().create({
+                "name": "%s %s" % (self.code or "", self.name), "code": self.code,
+                "company_id": self.company_id.id or self.env.user.company_id.id,
+            })
+        return self.analytic_account_id
+
+    def _check_payment_channel(self, channel, kind):
+        """§2.3.8 B a/b and §2.3.11: may ``channel`` pay an order of ``kind`` at this lot?"""
+        self.ensure_one()
+        if channel not in self.payment_method_ids:
+            raise UserError(_("The lot %(lot)s does not accept %(channel)s.")
+                            % {"lot": self.name, "channel": channel.name})
+        if channel.online and not self.online_payment:
+            raise UserError(_("The lot %(lot)s does not take online payments; please pay at the lot.")
+                            % {"lot": self.name})
+        if channel.provider == "deduction" and not self.full_deduction:
+            raise UserError(_("The lot %(lot)s does not accept the deduction balance.") % {"lot": self.name})
+        if not channel._accepts_kind(kind):
+            raise UserError(_("%(channel)s cannot pay this kind of order.") % {"channel": channel.name})
 
     @api.model
     def _find_by_code(self, code):

@@ -81,6 +81,8 @@ class EpParkingPassage(models.Model):
     def create(self, vals):
         passage = super().create(vals)
         passage._match()
+        if passage.direction == "out" and passage.entry_id:
+            self.env["ep.parking.order"]._on_exit(passage)
         return passage
 
     def _match(self):

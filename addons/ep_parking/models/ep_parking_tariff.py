@@ -1,9 +1,13 @@
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..lib import tariff as tariff_engine
+from ..lib.vendor_api import DEFAULT_TZ
+
+UTC = ZoneInfo("UTC")
 
 TARIFF_MODELS = [
     ("per_entry", "Per Entry"),
@@ -11,6 +15,17 @@ TARIFF_MODELS = [
     ("time_segment", "Time Segments"),
     ("tiered", "Tiered"),
 ]
+
+
+def to_lot_time(value):
+    """A stored (UTC) Odoo datetime string as the naive local lot time the engine takes."""
+    moment = fields.Datetime.from_string(value).replace(tzinfo=UTC)
+    return moment.astimezone(ZoneInfo(DEFAULT_TZ)).replace(tzinfo=None)
+
+
+def from_lot_time(value):
+    """A naive local lot time as a naive UTC datetime (what Odoo stores)."""
+    return value.replace(tzinfo=ZoneInfo(DEFAULT_TZ)).astimezone(UTC).replace(tzinfo=None)
 
 
 def monetary_to_decimal(value):
@@ -104,6 +119,26 @@ class EpParkingTariff(models.Model):
             rule["tiers"] = [{"up_to_minutes": tier.up_to_minutes, "amount": monetary_to_decimal(tier.amount)}
                              for tier in self.tier_ids.sorted("up_to_minutes")]
         return rule
+
+    @api.model
+    def _translate_label(self, label):
+        """An engine line label (lib/tariff.py Label) in the user's language."""
+        texts = {
+            "free": _("Free %(minutes)d min"),
+            "cycle": _("Cycle %(start)s"),
+            "full_cycles": _("%(count)d full cycles from %(start)s"),
+            "per_entry": _("Per entry"),
+            "first_block": _("First %(minutes)d min"),
+            "units": _("%(count)d x %(minutes)d min"),
+            "segment": _("%(day)s %(start)s-%(end)s"),
+            "tier": _("Up to %(minutes)d min"),
+            "tier_over": _("Over %(minutes)d min"),
+            "minimum": _("Minimum %(amount)s"),
+            "cap": _("Cap %(amount)s"),
+            "paid_earlier": _("Paid earlier in cycle %(amount)s"),
+        }
+        key = getattr(label, "key", None)
+        return texts[key] % label.params if key in texts else str(label)
 
     def compute_fee(self, entry, exit_, history=()):
         """Price a stay (naive local datetimes) with this tariff; see lib/tariff.py."""

@@ -7,6 +7,8 @@ from odoo.tools import consteq
 
 from ..lib import verification as rules
 from ..lib.plate import normalize_plate, unplated_plate
+from .ep_parking_order import FeeQueryError
+from .ep_parking_tariff import monetary_to_decimal
 
 ENTRY, EXIT = "unplated_entry", "unplated_exit"
 
@@ -220,20 +222,43 @@ class EpParkingUnplated(models.Model):
                             % {"plate": self.plate, "lot": self.lot_id.name})
 
     def _get_exit_fee(self):
-        """The fee due at exit_time (Decimal). Hook: the tariffs compute it; free until then."""
+        """The fee still due at exit_time (Decimal), from the lot's tariff (§2.2.4: unplated cars are
+        priced in the cloud); a lot without a published tariff lets them out free."""
         self.ensure_one()
-        return Decimal("0.00")
+        Order = self.env["ep.parking.order"]
+        try:
+            quote = Order._get_fee_quote(self.lot_id, self.plate, self.exit_time, self.entry_passage_id)
+        except FeeQueryError:
+            return Decimal("0.00")
+        return quote["amount_due"]
+
+    def _get_paid_orders(self):
+        return self.env["ep.parking.order"].sudo().search([  # sudo: the driver reads their own visit's orders
+            ("res_model", "=", self._name), ("res_id", "=", self.id), ("state", "=", "paid")])
 
     def _pay_exit(self, amount):
-        """Take the payment of ``amount``; True when paid now. Hook for the payment providers.
-
-        Nothing to pay is confirmed at once (§2.2.4 note 4: a car leaving within the free time
-        still scans to confirm its exit)."""
+        """True when nothing is due or an order of this visit paid it; False while a payment is pending
+        (the pages send the driver to :meth:`_create_exit_order`'s checkout)."""
         self.ensure_one()
-        if amount > 0:
-            raise UserError(_("Online payment is not available yet: please pay %(amount)s at the toll booth.")
-                            % {"amount": amount})
-        return True
+        return amount <= 0
+
+    def _create_exit_order(self, channel):
+        """An unpaid order for the fee due now; paying it lets the car out (:meth:`_ep_order_paid`)."""
+        self.ensure_one()
+        quote = self.env["ep.parking.order"]._get_fee_quote(
+            self.lot_id, self.plate, self.exit_time, self.entry_passage_id)
+        if quote["amount_due"] <= 0:
+            raise UserError(_("The car %(plate)s has nothing to pay.") % {"plate": self.plate})
+        vals = self.env["ep.parking.order"]._prepare_temporary_order_vals(self.lot_id, quote, channel)
+        vals.update(res_model=self._name, res_id=self.id)
+        # sudo: a driver without an account pays their own visit, proven by the session or the phone code.
+        return self.env["ep.parking.order"].sudo().create(vals)
+
+    def _ep_order_paid(self, order):
+        """The exit fee was paid: the car leaves through the gate it scanned."""
+        self.ensure_one()
+        if self.state == "in_lot" and self.exit_gate_id:
+            self._mark_left(self.exit_gate_id, monetary_to_decimal(order.amount))
 
     def _mark_left(self, gate, amount=Decimal("0.00")):
         """Paid: exit time = payment time, state left, the exit record written and the gate opened."""

@@ -20,6 +20,11 @@ class EpParkingVehicle(models.Model):
     brand = fields.Char()
     color = fields.Char()
     note = fields.Text()
+    nosense_channel_id = fields.Many2one(
+        "ep.parking.payment.method", string="No-sense Payment", domain=[("settle_after_exit", "=", True)],
+        track_visibility="onchange",
+        help="The plate is bound to a bank account (§2.3.7 D): at lots accepting this channel the gate "
+             "opens and the fee is debited after the exit.")
     active = fields.Boolean(default=True)
     passage_count = fields.Integer(compute="_compute_passage_count")
 

@@ -108,6 +108,10 @@ class EpParkingVendorReportMixin(models.AbstractModel):
             "bad_token": _("missing or unknown API token"),
             "lot_not_allowed": _("this vendor does not serve lot %s"),
             "unknown_lot": _("no lot with ID %s"),
+            "not_in_lot": _("the car %s is not in this lot"),
+            "no_tariff": _("lot %s has no published tariff"),
+            "scan_to_pay_off": _("lot %s does not take payments by QR code"),
+            "payment": _("the payment notification is not valid: %s"),
         }
         template = reasons.get(error.reason, _("invalid value in %s"))
         return template % (error.field or "") if "%s" in template else template

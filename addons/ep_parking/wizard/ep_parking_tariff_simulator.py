@@ -1,17 +1,7 @@
-from zoneinfo import ZoneInfo
-
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from ..lib.vendor_api import DEFAULT_TZ
-
-UTC = ZoneInfo("UTC")
-
-
-def to_lot_time(value):
-    """A stored (UTC) Odoo datetime string as the naive local lot time the engine takes."""
-    moment = fields.Datetime.from_string(value).replace(tzinfo=UTC)
-    return moment.astimezone(ZoneInfo(DEFAULT_TZ)).replace(tzinfo=None)
+from ..models.ep_parking_tariff import to_lot_time
 
 
 class EpParkingTariffSimulator(models.TransientModel):
@@ -41,7 +31,8 @@ class EpParkingTariffSimulator(models.TransientModel):
             raise UserError(_("The tariff cannot price this stay: %s") % exc) from exc
         self.write({
             "amount": float(result.amount),
-            "explanation": "\n".join("%s: %s" % (label, amount) for label, amount in result.lines),
+            "explanation": "\n".join("%s: %s" % (self.tariff_id._translate_label(label), amount)
+                                 for label, amount in result.lines),
         })
         return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": self.id, "view_mode": "form",
                 "target": "new", "name": _("Tariff Simulator")}

@@ -51,7 +51,7 @@ class EpParkingCashReport(models.Model):
     state = fields.Selection(CASH_REPORT_STATES, required=True, default="draft", readonly=True, copy=False,
                              index=True, track_visibility="onchange")
     submitted_at = fields.Datetime(readonly=True, copy=False)
-    confirmed_by_id = fields.Many2one("res.users", string="Confirmed By", readonly=True, copy=False)
+    confirmed_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     confirmed_at = fields.Datetime(readonly=True, copy=False)
     refuse_reason = fields.Text(copy=False, track_visibility="onchange",
                                 help="Finance writes why the cash is refused before clicking Refuse.")

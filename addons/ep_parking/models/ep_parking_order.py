@@ -43,7 +43,7 @@ class EpParkingOrder(models.Model):
 
     name = fields.Char(string="Order No.", required=True, readonly=True, copy=False, default="/", index=True)
     kind = fields.Selection(ORDER_KINDS, required=True, default="temporary", readonly=True, index=True)
-    channel_id = fields.Many2one("ep.parking.payment.method", string="Channel", required=True, readonly=True,
+    channel_id = fields.Many2one("ep.parking.payment.method", required=True, readonly=True,
                                  ondelete="restrict", index=True)
     provider = fields.Selection(related="channel_id.provider", readonly=True)
     lot_id = fields.Many2one("ep.parking.lot", required=True, readonly=True, index=True, ondelete="restrict")
@@ -55,9 +55,9 @@ class EpParkingOrder(models.Model):
     state = fields.Selection(
         [("unpaid", "Unpaid"), ("paid", "Paid"), ("refunded", "Refunded"), ("cancelled", "Cancelled")],
         required=True, default="unpaid", readonly=True, copy=False, index=True, track_visibility="onchange")
-    amount = fields.Monetary(string="Amount", required=True, readonly=True, help="What the payer pays.")
+    amount = fields.Monetary(required=True, readonly=True, help="What the payer pays.")
     fee_amount = fields.Monetary(string="Fee", readonly=True, help="The whole fee of the stay when ordered.")
-    paid_before = fields.Monetary(string="Paid Before", readonly=True)
+    paid_before = fields.Monetary(readonly=True)
     coupon_amount = fields.Monetary(string="Coupons", readonly=True)
     fee_lines = fields.Text(string="Fee Details", readonly=True)
     entry_passage_id = fields.Many2one("ep.parking.passage", string="Entry Record", readonly=True, index=True,
@@ -154,8 +154,9 @@ class EpParkingOrder(models.Model):
             raise FeeQueryError(_("The lot %(lot)s has no published tariff.") % {"lot": lot.name}, "no_tariff")
         result = tariff.compute_fee(to_lot_time(entry.passage_time), to_lot_time(at),
                                     self._get_stay_history(lot, plate, entry, at))
+        texts = tariff._get_label_texts()
         quote.update(fee=result.amount, paid=paid,
-                     lines=[(tariff._translate_label(label), amount) for label, amount in result.lines])
+                     lines=[(tariff._translate_label(label, texts), amount) for label, amount in result.lines])
         quote["coupons"] = self._get_fee_coupons(lot, plate, entry, result.amount - paid)
         covered = sum((coupon["amount"] for coupon in quote["coupons"]), Decimal("0.00"))
         quote["amount_due"] = pay.amount_due(result.amount, paid, covered)

@@ -121,9 +121,9 @@ class EpParkingTariff(models.Model):
         return rule
 
     @api.model
-    def _translate_label(self, label):
-        """An engine line label (lib/tariff.py Label) in the user's language."""
-        texts = {
+    def _get_label_texts(self):
+        """The engine's line labels (lib/tariff.py LABELS) in the user's language, by key."""
+        return {
             "free": _("Free %(minutes)d min"),
             "cycle": _("Cycle %(start)s"),
             "full_cycles": _("%(count)d full cycles from %(start)s"),
@@ -137,6 +137,11 @@ class EpParkingTariff(models.Model):
             "cap": _("Cap %(amount)s"),
             "paid_earlier": _("Paid earlier in cycle %(amount)s"),
         }
+
+    @api.model
+    def _translate_label(self, label, texts=None):
+        """An engine line label (lib/tariff.py Label) in the user's language."""
+        texts = texts or self._get_label_texts()
         key = getattr(label, "key", None)
         return texts[key] % label.params if key in texts else str(label)
 

@@ -30,7 +30,7 @@ class EpParkingVendor(models.Model):
     active = fields.Boolean(default=True)
     contact = fields.Char()
     phone = fields.Char()
-    token_hash = fields.Char(copy=False, groups="ep_parking.group_admin", readonly=True)
+    token_hash = fields.Char(copy=False, groups="ep_parking.group_admin", readonly=True, index=True)
     has_token = fields.Boolean(compute="_compute_has_token")
     token_set_at = fields.Datetime(readonly=True, copy=False, track_visibility="onchange")
     lot_count = fields.Integer(compute="_compute_lot_count")
@@ -79,8 +79,8 @@ class EpParkingVendor(models.Model):
             return self.browse()
         digest = _token_hash(token)
         # sudo: the caller is a machine presenting a token, not a user; we compare hashes only.
-        for vendor in self.sudo().search([("token_hash", "!=", False)]):
-            if consteq(vendor.token_hash, digest):
-                return vendor
+        vendor = self.sudo().search([("token_hash", "=", digest)], limit=1)
+        if vendor and consteq(vendor.token_hash, digest):
+            return vendor
         return self.browse()
 

@@ -151,8 +151,8 @@ class TestOrderPayment(OrderCase):
         self.assertEqual(revenue.account_id.code, "EP4001")
         self.assertEqual(revenue.analytic_account_id, self.lot.analytic_account_id)
         self.assertEqual(cash.account_id, move.journal_id.default_debit_account_id)
-        self.assertEqual(self.env["account.analytic.line"].search([("account_id", "=", self.lot.analytic_account_id.id)])
-                         .mapped("amount"), [9.0])
+        analytic = self.env["account.analytic.line"].search([("account_id", "=", self.lot.analytic_account_id.id)])
+        self.assertEqual(analytic.mapped("amount"), [9.0])
         # another channel books in its own journal
         self.enter(plate="京B54321", hours=4)
         cash_order = self.Order._create_temporary_order(self.lot, "京B54321", self.channels["cash"])
@@ -240,7 +240,8 @@ class TestExitsAndNoSense(OrderCase):
         entry = self.enter(minutes=419)
         exit_ = self.leave(entry)
         order = self.Order.search([("exit_passage_id", "=", exit_.id)])
-        self.assertEqual((order.state, order.amount, order.channel_id), ("paid", 9.0, self.channels["unionpay_nosense"]))
+        self.assertEqual((order.state, order.amount, order.channel_id),
+                         ("paid", 9.0, self.channels["unionpay_nosense"]))
         self.assertEqual((exit_.paid_online, exit_.order_ref), (True, order.name))
         self.assertTrue(order.move_id)
 

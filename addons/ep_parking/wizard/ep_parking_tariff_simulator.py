@@ -29,10 +29,11 @@ class EpParkingTariffSimulator(models.TransientModel):
             result = self.tariff_id.compute_fee(to_lot_time(self.entry_time), to_lot_time(self.exit_time), history)
         except ValueError as exc:
             raise UserError(_("The tariff cannot price this stay: %s") % exc) from exc
+        texts = self.tariff_id._get_label_texts()
         self.write({
             "amount": float(result.amount),
-            "explanation": "\n".join("%s: %s" % (self.tariff_id._translate_label(label), amount)
-                                 for label, amount in result.lines),
+            "explanation": "\n".join("%s: %s" % (self.tariff_id._translate_label(label, texts), amount)
+                                     for label, amount in result.lines),
         })
         return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": self.id, "view_mode": "form",
                 "target": "new", "name": _("Tariff Simulator")}

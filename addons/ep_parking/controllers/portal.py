@@ -1,8 +1,8 @@
 """My orders (seed 000 §2.3.10 我的订单) on the Odoo portal: the owner's own transaction orders."""
 from odoo import _, http
+from odoo.addons.portal.controllers.portal import CustomerPortal
+from odoo.addons.portal.controllers.portal import pager as portal_pager
 from odoo.http import request
-
-from odoo.addons.portal.controllers.portal import CustomerPortal, pager as portal_pager
 
 ORDERS_PER_PAGE = 20
 

@@ -1,9 +1,12 @@
 """Pages behind the QR codes printed at the lot (seed 000 §2.2.4 无牌车进出场, scan to pay).
 
 - ``/ep/qr/g/<qr_token>``: a gate's QR code. Entry gate: phone, code, the gate opens.
-  Exit gate: the visit (from the browser session, else phone + code), fee, confirm, the gate opens.
+  Exit gate: the visit (from the browser session, else phone + code), fee, confirm (paying the
+  fee through the chosen channel's checkout), the gate opens. Cars with a plate follow
+  ``/ep/qr/g/<qr_token>/plate``: the plate's fee, paid, the gate opens.
 - ``/ep/unplated/visit/<id>``: the visit as its driver sees it (gate status, times).
-- ``/ep/qr/l/<lot code>`` and ``/ep/qr/pay``: type a plate, see whether the car is in the lot.
+- ``/ep/qr/l/<lot code>`` and ``/ep/qr/pay``: type a plate, see the car's stay and fee, pay it
+  (controllers/payment.py takes it from the "Pay" button).
 
 Visitors are anonymous (public user): every model access below goes through sudo(), and
 what a visitor may touch is decided here: the gate from its random QR token, a visit only
@@ -12,11 +15,11 @@ with the access token kept in the visitor's session or after a verified phone co
 import psycopg2
 import werkzeug
 
-from odoo import SUPERUSER_ID, _, http
+from odoo import _, http
 from odoo.exceptions import UserError
 from odoo.http import request
 
-from ..lib.plate import is_valid_plate, normalize_plate
+from . import payment
 
 SESSION_KEY = "ep_unplated_visits"
 SESSION_MAX = 5
@@ -26,11 +29,7 @@ class UnplatedPages(http.Controller):
 
     # ------------------------------------------------------------ helpers
     def _env(self):
-        # sudo: visitors are anonymous; each route checks what they may see (tokens, codes).
-        env = request.env(user=SUPERUSER_ID)
-        # times are shown in the visitor's time zone if known, else in China's (the lots' one)
-        return env(context=dict(env.context, tz=request.env.context.get("tz") or request.env.user.tz
-                                or "Asia/Shanghai"))
+        return payment.public_env()  # superuser: see payment.public_env
 
     def _gate(self, qr_token):
         gate = self._env()["ep.device"].search(
@@ -136,11 +135,13 @@ class UnplatedPages(http.Controller):
                 fee = visit._scan_exit(gate)
         except UserError as exc:
             return self._render_gate(gate, step="phone", error=exc.name)
-        return self._render_gate(gate, step="confirm", visit=visit, fee=fee, error=error,
-                                 duration=visit._format_duration(visit.duration_minutes))
+        payer = payment.current_payer()
+        return self._render_gate(gate, step="confirm", visit=visit, fee=fee, error=error, payer=payer,
+                                 duration=visit._format_duration(visit.duration_minutes),
+                                 channels=payment.offered_channels(gate.lot_id, fee, payer))
 
     @http.route("/ep/qr/g/<string:qr_token>/exit", type="http", auth="public", website=True, methods=["POST"])
-    def gate_confirm_exit(self, qr_token, visit_id="", **kwargs):
+    def gate_confirm_exit(self, qr_token, visit_id="", channel_id="", **kwargs):
         gate = self._gate(qr_token)
         visit = self._session_visit(visit_id) if visit_id.isdigit() else None
         if not visit or visit.state != "in_lot" or visit.lot_id != gate.lot_id:
@@ -151,8 +152,41 @@ class UnplatedPages(http.Controller):
         except UserError as exc:
             return self._exit_confirm_page(gate, visit, error=exc.name)
         if not done:
-            return self._exit_confirm_page(gate, visit, error=_("The payment is not complete yet."))
+            return self._pay_exit(gate, visit, channel_id)
         return request.redirect("/ep/unplated/visit/%s" % visit.id)
+
+    def _pay_exit(self, gate, visit, channel_id):
+        """A fee is due: an order of the visit through the chosen channel, then its checkout.
+
+        Once paid the car leaves and the gate opens; the checkout comes back to the visit page."""
+        partner = payment.current_payer()
+        channels = payment.offered_channels(gate.lot_id, visit._get_exit_fee(), partner)
+        if not channels:
+            return self._exit_confirm_page(gate, visit, error=_(
+                "This lot takes no online payment: please ask the lot staff to let you out."))
+        channel = channels.filtered(lambda candidate: str(candidate.id) == channel_id)
+        if not channel:
+            return self._exit_confirm_page(gate, visit, error=_("Please choose how to pay."))
+        return_url = "/ep/unplated/visit/%s" % visit.id
+        try:
+            # the logged-in payer, if any: their deduction balance may pay it
+            order = visit._create_exit_order(channel, partner=partner or None)
+            checkout_url = order.action_start_payment(return_url)
+        except UserError as exc:
+            payment.undo_request(self._env())  # not a savepoint: see undo_request
+            return self._exit_confirm_page(gate, visit, error=exc.name)
+        return request.redirect(checkout_url or return_url)
+
+    # ------------------------------------------------------------ plate path of the exit gate
+    @http.route("/ep/qr/g/<string:qr_token>/plate", type="http", auth="public", website=True,
+                methods=["GET", "POST"])
+    def gate_plate_page(self, qr_token, plate="", **kwargs):
+        """A car with a plate at the exit gate: its fee, paid here, opens this gate."""
+        gate = self._gate(qr_token)
+        if gate.direction != "out":
+            raise werkzeug.exceptions.NotFound()
+        values = payment.plate_page_values(gate.lot_id, plate, gate, search=request.httprequest.method == "POST")
+        return request.render(payment.PLATE_PAGE, values)
 
     # ------------------------------------------------------------ visit status
     @http.route("/ep/unplated/visit/<int:visit_id>", type="http", auth="public", website=True, methods=["GET"])
@@ -160,23 +194,19 @@ class UnplatedPages(http.Controller):
         visit = self._session_visit(visit_id)
         if not visit:
             raise werkzeug.exceptions.NotFound()
-        command = visit.entry_command_id if visit.state == "in_lot" else visit.exit_command_id
+        if visit.state == "left":
+            command = visit.exit_command_id
+        else:  # the entry gate's answer, until the driver is at the exit
+            command = visit.entry_command_id if not visit.exit_scanned else None
+        pending = self._env()["ep.parking.order"].search([
+            ("res_model", "=", visit._name), ("res_id", "=", visit.id), ("state", "=", "unpaid")], limit=1)
         return self._render("ep_parking.unplated_visit_page", {
             "visit": visit, "lot": visit.lot_id, "gate_status": visit._gate_status(command),
             "duration": visit._format_duration(visit._get_current_minutes()),
+            "pending_url": payment.order_url(pending) if pending and visit.state == "in_lot" else None,
         })
 
     # ------------------------------------------------------------ plate lookup / scan to pay
-    def _lookup(self, lot, plate):
-        """Values of the plate page: the car's entry, or a translated error."""
-        if not plate:
-            return {}
-        if not is_valid_plate(plate):
-            return {"error": _("%s is not a valid licence plate.") % plate}
-        entry = self._env()["ep.parking.unplated"]._lookup_plate(lot, plate)
-        return {"searched": True, "entry": entry, "plate": normalize_plate(plate),
-                "since": entry and self._env()["ep.parking.unplated"]._format_time(entry.passage_time)}
-
     def _pay_lots(self):
         return self._env()["ep.parking.lot"].search([("scan_to_pay", "=", True), ("state", "=", "operating")])
 
@@ -185,10 +215,8 @@ class UnplatedPages(http.Controller):
         lot = self._env()["ep.parking.lot"]._find_by_code(lot_code)
         if not lot:
             raise werkzeug.exceptions.NotFound()
-        values = {"lot": lot, "lots": lot, "plate": plate, "action": "/ep/qr/l/%s" % lot.code}
-        if lot.scan_to_pay and request.httprequest.method == "POST":
-            values.update(self._lookup(lot, plate))
-        return self._render("ep_parking.plate_lookup_page", values)
+        values = payment.plate_page_values(lot, plate, search=request.httprequest.method == "POST")
+        return request.render(payment.PLATE_PAGE, values)
 
     @http.route("/ep/qr/pay", type="http", auth="public", website=True, methods=["GET", "POST"])
     def pay_page(self, lot_id="", plate="", **kwargs):
@@ -199,5 +227,5 @@ class UnplatedPages(http.Controller):
             if not lot:
                 values["error"] = _("Please choose the lot.")
             else:
-                values.update(self._lookup(lot, plate), lot=lot)
-        return self._render("ep_parking.plate_lookup_page", values)
+                values.update(payment.fee_values(lot, plate, payment.current_payer()), lot=lot)
+        return request.render(payment.PLATE_PAGE, values)

@@ -242,14 +242,15 @@ class EpParkingUnplated(models.Model):
         self.ensure_one()
         return amount <= 0
 
-    def _create_exit_order(self, channel):
-        """An unpaid order for the fee due now; paying it lets the car out (:meth:`_ep_order_paid`)."""
+    def _create_exit_order(self, channel, partner=None):
+        """An unpaid order for the fee due now, paid by ``partner`` when known (a logged-in driver);
+        paying it lets the car out (:meth:`_ep_order_paid`)."""
         self.ensure_one()
         quote = self.env["ep.parking.order"]._get_fee_quote(
             self.lot_id, self.plate, self.exit_time, self.entry_passage_id)
         if quote["amount_due"] <= 0:
             raise UserError(_("The car %(plate)s has nothing to pay.") % {"plate": self.plate})
-        vals = self.env["ep.parking.order"]._prepare_temporary_order_vals(self.lot_id, quote, channel)
+        vals = self.env["ep.parking.order"]._prepare_temporary_order_vals(self.lot_id, quote, channel, partner=partner)
         vals.update(res_model=self._name, res_id=self.id)
         # sudo: a driver without an account pays their own visit, proven by the session or the phone code.
         return self.env["ep.parking.order"].sudo().create(vals)

@@ -13,3 +13,6 @@ from . import test_document  # noqa: F401
 from . import test_qr  # noqa: F401
 from . import test_vehicle  # noqa: F401
 from . import test_tariff  # noqa: F401
+from . import test_cash_report  # noqa: F401
+from . import test_payment_portal  # noqa: F401
+from . import test_order  # noqa: F401

@@ -20,6 +20,13 @@ def later(value, **delta):
     return fields.Datetime.to_string(fields.Datetime.from_string(value) + timedelta(**delta))
 
 
+def make_division(env, code):
+    Region = env["ep.parking.region"]
+    company = Region.create({"name": "Co %s" % code, "code": code, "kind": "company"})
+    region = Region.create({"name": "R %s" % code, "code": "%s-R" % code, "kind": "region", "parent_id": company.id})
+    return Region.create({"name": "D %s" % code, "code": "%s-D" % code, "kind": "division", "parent_id": region.id})
+
+
 def setup_payments(env, lot):
     """The seed's per-hour tariff (free 30, 3 h = 5, +1 per started hour, 10 a cycle) and channels."""
     env["ep.parking.tariff"].create({
@@ -285,7 +292,7 @@ class TestFeeApi(EpHttpCase):
 
     def setUp(self):
         super().setUp()
-        division = self.env["ep.parking.region"].create({"name": "Api", "code": "T-API", "kind": "division"})
+        division = make_division(self.env, "T-API")
         fixture = make_vendor_lot(self.env, division, code="T-API-1", token="api-token-0123456789abcdef")
         self.lot = fixture["lot"]
         self.channels = setup_payments(self.env, self.lot)
@@ -359,7 +366,7 @@ class TestMyOrders(EpHttpCase):
     """§2.3.10: a car owner sees their own orders on the portal, nobody else's."""
 
     def test_portal_lists_own_orders_only(self):
-        division = self.env["ep.parking.region"].create({"name": "Portal", "code": "T-PO", "kind": "division"})
+        division = make_division(self.env, "T-PO")
         lot = make_vendor_lot(self.env, division, code="T-PO-1", token="portal-token-0123456789abc")["lot"]
         channels = setup_payments(self.env, lot)
         owner = self.env["res.users"].create({

@@ -165,17 +165,51 @@ class TestUnplatedFlow(UnplatedMixin, EpParkingLotCase):
         with self.assertRaises(UserError):
             visit._confirm_exit(self.gate_out)
 
-    def test_fee_and_payment_hooks(self):
+    def test_exit_fee_is_paid_through_an_order(self):
+        """§2.2.4: unplated cars are priced by the lot's tariff in the cloud; a long stay pays before leaving."""
+        self.env["ep.parking.tariff"].create({
+            "name": "Seed", "lot_id": self.lot.id, "model": "per_hour", "free_minutes": 30, "first_minutes": 180,
+            "first_amount": 5, "unit_minutes": 60, "unit_amount": 1, "max_amount": 10}).action_publish()
+        wechat = self.env.ref("ep_parking.payment_method_wechat")
+        self.lot.write({"payment_method_ids": [(6, 0, [wechat.id])], "online_payment": True, "grace_minutes": 10})
         visit = self.enter()
-        Visit = type(self.env["ep.parking.unplated"])
-        with patch.object(Visit, "_get_exit_fee", return_value=Decimal("5.00")):
-            with self.assertRaisesRegex(UserError, "5.00"):
-                visit._confirm_exit(self.gate_out)
-        self.assertEqual(visit.state, "in_lot")
-        with patch.object(Visit, "_pay_exit", return_value=False) as pay:
+        scan, paid = T0 + timedelta(hours=7), T0 + timedelta(hours=7, minutes=2)
+        with at(scan):
+            self.assertEqual(visit._scan_exit(self.gate_out), Decimal("9.00"))  # 3 h 5.00 + 4 h 4.00
             self.assertFalse(visit._confirm_exit(self.gate_out))
-        pay.assert_called_once_with(Decimal("0.00"))
-        self.assertEqual((visit.state, visit.exit_passage_id.id), ("in_lot", False))
+        # not paid: still in the lot, no exit record, the exit gate stays closed
+        self.assertEqual((visit.state, visit.exit_passage_id.id, visit.exit_command_id.id), ("in_lot", False, False))
+        self.assertEqual(self.commands(visit), visit.entry_command_id)
+        with at(scan):
+            order = visit._create_exit_order(wechat)
+        self.assertEqual((order.state, order.amount, order.kind, order.plate),
+                         ("unpaid", 9.0, "temporary", visit.plate))
+        self.assertEqual((order.res_model, order.res_id, order.entry_passage_id),
+                         (visit._name, visit.id, visit.entry_passage_id))
+        # the operator of the lot's region sees the order but cannot touch it
+        self.assertEqual(self.env["ep.parking.order"].sudo(self.users["operator"]).search(
+            [("res_id", "=", visit.id), ("res_model", "=", visit._name)]), order)
+        with self.assertRaises(AccessError):
+            order.sudo(self.users["operator"]).write({"note": "x"})
+        with at(paid):
+            self.assertTrue(order.action_start_payment("/ep/unplated/visit/%s" % visit.id).startswith("/ep/pay/test/"))
+            self.env["ep.parking.test.payment"]._find(order)._pay()
+        self.assertEqual((order.state, order.paid_at), ("paid", fields.Datetime.to_string(paid)))
+        self.assertTrue(order.move_id)
+        # paid: the car left at the payment time through the gate it scanned
+        self.assertEqual((visit.state, visit.exit_time, visit.amount_paid),
+                         ("left", fields.Datetime.to_string(paid), 9))
+        out = visit.exit_passage_id
+        self.assertEqual((out.direction, out.entry_id, out.amount_paid, out.gate_id),
+                         ("out", visit.entry_passage_id, 9, self.gate_out))
+        self.assertEqual(order.exit_passage_id, out)
+        self.assertEqual(out.order_ref, order.name)
+        command = visit.exit_command_id
+        self.assertEqual((command.device_id, command.command, command.state), (self.gate_out, "open_gate", "queued"))
+        self.assertEqual(self.commands(visit), visit.entry_command_id | command)
+        self.assertFalse(order.command_id)  # the visit opened its gate; the order was not paid at a gate QR
+        with self.assertRaises(UserError):
+            visit._create_exit_order(wechat)  # paid: nothing more to pay
 
     def test_gate_failure_is_shown_to_staff(self):
         visit = self.enter()
@@ -409,8 +443,9 @@ class TestUnplatedPages(HttpCase):
         self.assertIn("Web Lot", page.text)
         found = self.post(page, lot_url, plate="粤b·12345")
         self.assertIn("2024-05-01 08:30", found.text)  # shown in China's time
-        self.assertIn("not available yet", found.text)
-        self.assertIn("No car with the plate", self.post(page, lot_url, plate="粤B99999").text)
+        self.assertIn("has no published tariff", found.text)  # the lot has no tariff: no fee, no pay button
+        self.assertNotIn("/ep/pay/plate", found.text)
+        self.assertIn("is not in the lot Web Lot", self.post(page, lot_url, plate="粤B99999").text)
         self.assertIn("not a valid licence plate", self.post(page, lot_url, plate="??").text)
         page = self.open("/ep/qr/pay")
         self.assertIn("Web Lot", page.text)

@@ -35,6 +35,9 @@ class ParkingOrderPortal(CustomerPortal):
         pager = portal_pager(url="/my/parking/orders", url_args={"state": state}, total=total, page=page,
                              step=ORDERS_PER_PAGE)
         orders = Order.search(domain, limit=ORDERS_PER_PAGE, offset=pager["offset"])
+        # sudo: the search above ran as the user (own orders only); sudo lets the page show the lot's
+        # name, which portal users may not read on the lot itself.
+        orders = orders.sudo()
         values.update({
             "orders": orders, "pager": pager, "page_name": "ep_parking_orders", "filters": filters,
             "state": state, "default_url": "/my/parking/orders",

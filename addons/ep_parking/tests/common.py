@@ -1,3 +1,6 @@
+from datetime import datetime, timedelta
+
+from odoo import fields
 from odoo.tests.common import HttpCase, SavepointCase, at_install, post_install
 from odoo.tools import config
 
@@ -64,6 +67,33 @@ def make_vendor_lot(env, division, code="T-LOT-1", token="test-vendor-token-0123
             "name": "%s %s" % (code, device_code), "code": device_code, "lot_id": lot.id, "kind": kind,
             "direction": direction, "mqtt_username": "%s.%s" % (code.lower(), device_code)})
     return dict(devices, vendor=vendor, vendor_token=token, lot=lot)
+
+
+def ago(**delta):
+    """A stored (UTC) datetime string ``delta`` before now."""
+    return fields.Datetime.to_string(datetime.utcnow() - timedelta(**delta))
+
+
+def make_division(env, code):
+    """A company → region → division branch of the region tree; returns the division."""
+    Region = env["ep.parking.region"]
+    company = Region.create({"name": "Co %s" % code, "code": code, "kind": "company"})
+    region = Region.create({"name": "R %s" % code, "code": "%s-R" % code, "kind": "region", "parent_id": company.id})
+    return Region.create({"name": "D %s" % code, "code": "%s-D" % code, "kind": "division", "parent_id": region.id})
+
+
+def setup_payments(env, lot, channels=("wechat", "cash", "full_deduction", "unionpay_nosense", "ipos")):
+    """Publish the seed's per-hour tariff on ``lot`` (§2.3.7 B: free 30 min, 3 h for 5, +1 per started
+    hour, at most 10 a cycle) and let it take ``channels`` (xml ids ``payment_method_<key>``) online.
+    Returns the channels by key."""
+    env["ep.parking.tariff"].create({
+        "name": "Seed", "lot_id": lot.id, "model": "per_hour", "free_minutes": 30, "cycle": "24h",
+        "first_minutes": 180, "first_amount": 5, "unit_minutes": 60, "unit_amount": 1, "max_amount": 10,
+    }).action_publish()
+    records = {key: env.ref("ep_parking.payment_method_%s" % key) for key in channels}
+    lot.write({"payment_method_ids": [(6, 0, [c.id for c in records.values()])], "online_payment": True,
+               "scan_to_pay": True, "full_deduction": True, "grace_minutes": 10})
+    return records
 
 
 class EpParkingLotCase(EpParkingCase):

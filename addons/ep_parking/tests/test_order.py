@@ -1,5 +1,5 @@
 import json
-from datetime import datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from odoo import fields
@@ -7,37 +7,13 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..lib import payment as pay
 from ..models.ep_parking_order import FeeQueryError
-from .common import EpHttpCase, EpParkingLotCase, make_vendor_lot
+from .common import EpHttpCase, EpParkingLotCase, ago, make_division, make_vendor_lot, setup_payments
 
 PLATE = "京A12345"
 
 
-def ago(**delta):
-    return fields.Datetime.to_string(datetime.utcnow() - timedelta(**delta))
-
-
 def later(value, **delta):
     return fields.Datetime.to_string(fields.Datetime.from_string(value) + timedelta(**delta))
-
-
-def make_division(env, code):
-    Region = env["ep.parking.region"]
-    company = Region.create({"name": "Co %s" % code, "code": code, "kind": "company"})
-    region = Region.create({"name": "R %s" % code, "code": "%s-R" % code, "kind": "region", "parent_id": company.id})
-    return Region.create({"name": "D %s" % code, "code": "%s-D" % code, "kind": "division", "parent_id": region.id})
-
-
-def setup_payments(env, lot):
-    """The seed's per-hour tariff (free 30, 3 h = 5, +1 per started hour, 10 a cycle) and channels."""
-    env["ep.parking.tariff"].create({
-        "name": "Seed", "lot_id": lot.id, "model": "per_hour", "free_minutes": 30, "cycle": "24h",
-        "first_minutes": 180, "first_amount": 5, "unit_minutes": 60, "unit_amount": 1, "max_amount": 10,
-    }).action_publish()
-    channels = {key: env.ref("ep_parking.payment_method_%s" % key)
-                for key in ("wechat", "cash", "full_deduction", "unionpay_nosense", "ipos")}
-    lot.write({"payment_method_ids": [(6, 0, [c.id for c in channels.values()])], "online_payment": True,
-               "scan_to_pay": True, "full_deduction": True, "grace_minutes": 10})
-    return channels
 
 
 class OrderCase(EpParkingLotCase):

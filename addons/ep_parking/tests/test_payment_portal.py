@@ -2,40 +2,26 @@
 them: plate → fee → order → the local test gateway's checkout → order status page."""
 import re
 import secrets
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from odoo import fields
 from odoo.exceptions import AccessError
 from odoo.tools import config
 
-from .common import EpHttpCase, make_vendor_lot
+from .common import EpHttpCase, ago, make_division, make_vendor_lot, setup_payments
 
 PLATE = "粤B12345"
-
-
-def ago(**delta):
-    return fields.Datetime.to_string(datetime.utcnow() - timedelta(**delta))
 
 
 class TestPaymentPortal(EpHttpCase):
 
     def setUp(self):
         super().setUp()
-        Region = self.env["ep.parking.region"]
-        division = Region.create({"name": "Pay Co", "code": "T-PAY", "kind": "company"})
-        division = Region.create({"name": "Pay R", "code": "T-PAY-R", "kind": "region", "parent_id": division.id})
-        division = Region.create({"name": "Pay D", "code": "T-PAY-D", "kind": "division", "parent_id": division.id})
+        division = make_division(self.env, "T-PAY")
         fixture = make_vendor_lot(self.env, division, code="T-PAY-1", token="pay-token-0123456789abcdef")
         self.lot, self.gate_in, self.gate_out = fixture["lot"], fixture["gate_in"], fixture["gate_out"]
-        # seed §2.3.7 B: 30 min free, 3 h for 5, then 1 an hour, at most 10 a day
-        self.env["ep.parking.tariff"].create({
-            "name": "Seed", "lot_id": self.lot.id, "model": "per_hour", "free_minutes": 30, "first_minutes": 180,
-            "first_amount": 5, "unit_minutes": 60, "unit_amount": 1, "max_amount": 10}).action_publish()
-        self.wechat = self.env.ref("ep_parking.payment_method_wechat")
-        self.deduction = self.env.ref("ep_parking.payment_method_full_deduction")
-        cash = self.env.ref("ep_parking.payment_method_cash")
-        self.lot.write({"payment_method_ids": [(6, 0, [self.wechat.id, self.deduction.id, cash.id])],
-                        "online_payment": True, "scan_to_pay": True, "full_deduction": True, "grace_minutes": 10})
+        channels = setup_payments(self.env, self.lot, ("wechat", "full_deduction", "cash"))
+        self.wechat, self.deduction = channels["wechat"], channels["full_deduction"]
         self.Order = self.env["ep.parking.order"]
         self.Gateway = self.env["ep.parking.test.payment"]
 

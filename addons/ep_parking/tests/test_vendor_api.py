@@ -3,7 +3,7 @@ import json
 
 from odoo.tools import config
 
-from .common import EpHttpCase, make_vendor_lot
+from .common import EpHttpCase, make_division, make_vendor_lot
 
 JPEG = b"\xff\xd8\xff\xe0" + b"\0" * 64
 
@@ -13,10 +13,7 @@ class TestVendorApi(EpHttpCase):
 
     def setUp(self):
         super().setUp()
-        Region = self.env["ep.parking.region"]
-        company = Region.create({"name": "API Co", "code": "API", "kind": "company"})
-        region = Region.create({"name": "API R", "code": "API-R", "kind": "region", "parent_id": company.id})
-        division = Region.create({"name": "API D", "code": "API-D", "kind": "division", "parent_id": region.id})
+        division = make_division(self.env, "API")
         self.world = make_vendor_lot(self.env, division, code="API-LOT")
         self.lot = self.world["lot"]
         self.stranger_lot = self.env["ep.parking.lot"].create(

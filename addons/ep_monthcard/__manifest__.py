@@ -9,10 +9,18 @@
     "data": [
         "security/ir.model.access.csv",
         "security/ep_monthcard_security.xml",
+        "security/ep_monthcard_suspension_security.xml",
+        "data/ep_monthcard_suspension_data.xml",
         "views/ep_monthcard_menus.xml",
         "views/ep_monthcard_views.xml",
+        "views/ep_monthcard_rule_views.xml",
+        "views/ep_monthcard_plate_views.xml",
+        "views/ep_parking_lot_views.xml",
+        "wizard/ep_monthcard_rule_change_views.xml",
+        "views/ep_monthcard_suspension_views.xml",
     ],
     "demo": [
         "demo/ep_monthcard_demo.xml",
+        "demo/ep_monthcard_suspension_demo.xml",
     ],
 }

@@ -1,19 +1,37 @@
-from odoo import models
+from odoo import _, api, fields, models
 from odoo.addons.ep_parking.lib.plate import normalize_plate
+from odoo.exceptions import UserError
+
+COMMAND_DEVICE_KINDS = ("local_server", "toll_pc")
 
 
 class EpParkingLot(models.Model):
     """Month cards answer "does this plate or owner hold a valid card here?" for lists
-    (month card beats blacklist, §2.2.5) and system-review reservations (§2.2.6)."""
+    (month card beats blacklist, §2.2.5) and system-review reservations (§2.2.6), and the
+    lot can send all its valid cards to its vendor again (全场重发, §2.3.5)."""
 
     _inherit = "ep.parking.lot"
 
+    monthcard_rule_ids = fields.One2many("ep.monthcard.rule", "lot_id", string="Month Card Rules")
+    monthcard_count = fields.Integer(compute="_compute_monthcard_count", string="Month Cards")
+
+    def _compute_monthcard_count(self):
+        counts = dict((row["lot_id"][0], row["lot_id_count"]) for row in self.env["ep.monthcard"].read_group(
+            [("lot_id", "in", self.ids), ("state", "!=", "cancelled")], ["lot_id"], ["lot_id"]))
+        for lot in self:
+            lot.monthcard_count = counts.get(lot.id, 0)
+
     def _plate_has_valid_month_card(self, plate, at=None):
         self.ensure_one()
-        domain = self.env["ep.monthcard"]._get_valid_domain(self, at) + [("plate", "=", normalize_plate(plate))]
+        plate = normalize_plate(plate)
+        valid = self.env["ep.monthcard"]._get_valid_domain(self, at)
         # sudo: the answer is a yes/no the lists and the owner app need whoever asks
         # (owners have no access to cards); no card data leaves this method.
-        return bool(self.env["ep.monthcard"].sudo().search_count(domain)) \
+        if self.env["ep.monthcard"].sudo().search_count(valid + [("plate", "=", plate)]):
+            return True
+        sub_domain = [("plate", "=", plate)] + [("card_id.%s" % term[0],) + tuple(term[1:]) for term in valid]
+        # sudo: as above; a sub plate of a valid card counts as the card's main plate.
+        return bool(self.env["ep.monthcard.plate"].sudo().search_count(sub_domain)) \
             or super()._plate_has_valid_month_card(plate, at=at)
 
     def _partner_has_valid_month_card(self, partner, at=None):
@@ -24,3 +42,31 @@ class EpParkingLot(models.Model):
         # sudo: as above, a yes/no for the reservation check of the owner app.
         return bool(self.env["ep.monthcard"].sudo().search_count(domain)) \
             or super()._partner_has_valid_month_card(partner, at=at)
+
+    def _can_take_commands(self):
+        """Whether the lot has a local server or toll PC to send commands to."""
+        self.ensure_one()
+        return bool(self.device_ids.filtered(lambda d: d.active and d.kind in COMMAND_DEVICE_KINDS))
+
+    @api.multi
+    def action_resend_monthcards(self):
+        """全场重发: send every valid card of the lot (with a rule) to the vendor again.
+
+        One ``monthcard_upsert`` command per card, so each card shows its own answer and a
+        failure can be resent alone. The count goes to the lot's chatter."""
+        self.ensure_one()
+        cards = self.env["ep.monthcard"].search([("lot_id", "=", self.id), ("state", "in", ("created", "in_use")),
+                                                 ("rule_id", "!=", False)])
+        if not cards:
+            raise UserError(_("The lot %(lot)s has no valid month card with a rule to send.") % {"lot": self.name})
+        cards.action_push()
+        self.message_post(body=_("%(count)s month cards sent to the vendor again.") % {"count": len(cards)})
+        return True
+
+    @api.multi
+    def action_view_monthcards(self):
+        return self._action_open_related("ep_monthcard.ep_monthcard_action")
+
+    @api.multi
+    def action_view_monthcard_rules(self):
+        return self._action_open_related("ep_monthcard.ep_monthcard_rule_action")

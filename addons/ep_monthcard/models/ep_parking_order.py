@@ -3,7 +3,9 @@ from odoo.exceptions import UserError
 
 
 class EpParkingOrder(models.Model):
-    """Card-level payment restriction (seed 000 §2.3.8 B d): a card may refuse online renewal."""
+    """Month-card payment restrictions (seed 000 §2.3.8 B c, d): the card's rule must be active,
+    take the order's channel and not be past its purchase deadline; a card may refuse online
+    renewal."""
 
     _inherit = "ep.parking.order"
 
@@ -19,3 +21,5 @@ class EpParkingOrder(models.Model):
         if channel.online and not card.allow_online_renewal:
             raise UserError(_("The month card %(plate)s cannot be renewed online; please renew at the lot.")
                             % {"plate": card.plate})
+        if card.rule_id:
+            card.rule_id._check_payable(card, channel)

@@ -41,7 +41,12 @@ class TestMonthcard(EpListCase):
             self.assertFalse(lot._partner_has_valid_month_card(self.holder, at=stamp(at)))
 
     def test_only_created_and_in_use_cards_count(self):
-        for state, valid in (("created", True), ("in_use", True), ("disabled", False), ("cancelled", False)):
+        self.Card.create({"lot_id": self.lot.id, "plate": "京A77777", "state": "created",
+                          "date_start": stamp(self.now - timedelta(days=1)),
+                          "date_end": stamp(self.now + timedelta(days=20))})
+        self.assertTrue(self.lot._plate_has_valid_month_card("京A77777"))
+        # the card moves only along its transitions (test_card.py): there is no way back to created
+        for state, valid in (("in_use", True), ("disabled", False), ("in_use", True), ("cancelled", False)):
             self.card.state = state
             self.assertEqual(self.lot._plate_has_valid_month_card("京A12345"), valid, state)
             self.assertEqual(self.lot._partner_has_valid_month_card(self.holder), valid, state)

@@ -1,0 +1,1 @@
+from . import ep_monthcard_rule_change  # noqa: F401

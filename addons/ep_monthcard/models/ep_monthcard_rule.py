@@ -7,7 +7,6 @@ from odoo.exceptions import UserError, ValidationError
 RULE_STATES = [("active", "Active"), ("forbidden", "Forbidden")]
 RULE_TYPES = [("month", "Month Card"), ("year", "Year Card")]
 UNIT_MONTHS = {"month": 1, "year": 12}
-PUSH_STATES = [("pending", "Pending"), ("sent", "Sent"), ("failed", "Failed")]
 # What the vendor holds of a rule or card: the bridge's JSON of the last acknowledged args.
 PUSH_FIELDS = ("push_state", "push_operation", "push_command_id", "push_message", "push_date", "pushed_args")
 
@@ -20,23 +19,17 @@ def args_json(args):
 class EpMonthcardPushMixin(models.AbstractModel):
     """A record the lot's vendor keeps a copy of (month-card rules and cards).
 
-    ``_push(command, args)`` queues a bridge command to the lot's local server; the bridge
-    calls ``_ep_device_command_done`` when the lot answers and the push fields follow, as on
-    black/white list entries (ep_parking). ``pushed_args`` keeps what the vendor acknowledged
-    last, so ``push_outdated`` tells when the platform changed since.
+    ``_push(command, args)`` queues a bridge command to the lot's local server; the push fields
+    and the bridge's answer are ep_parking's push mixin (as on black/white list entries).
+    ``pushed_args`` keeps what the vendor acknowledged last, so ``push_outdated`` tells when the
+    platform changed since.
     """
 
     _name = "ep.monthcard.push.mixin"
-    _description = "Pushed to the Lot's Vendor"
+    _inherit = "ep.parking.push.mixin"
+    _description = "Month Card Data Pushed to the Lot's Vendor"
 
-    push_state = fields.Selection(
-        PUSH_STATES, string="Push Status", readonly=True, copy=False, index=True, track_visibility="onchange",
-        help="Pending: sent to the lot, no answer yet. Sent: the vendor applied it (result 0). Failed: the "
-             "vendor refused it or never answered.")
     push_operation = fields.Char(string="Last Push", readonly=True, copy=False)
-    push_command_id = fields.Many2one("ep.device.command", readonly=True, copy=False, ondelete="set null")
-    push_message = fields.Char(string="Push Result", readonly=True, copy=False)
-    push_date = fields.Datetime(string="Pushed At", readonly=True, copy=False)
     pushed_args = fields.Text(string="Vendor Holds", readonly=True, copy=False,
                               help="What the vendor acknowledged last (empty: it holds nothing).")
     push_outdated = fields.Boolean(compute="_compute_push_outdated",
@@ -66,35 +59,15 @@ class EpMonthcardPushMixin(models.AbstractModel):
         # sudo: lot staff may push cards and rules but neither write the lot nor the device
         # outbox; callers checked they may write this record, and the command only carries its data.
         sent = self.lot_id.sudo()._send_lot_command(command, args, origin=self)
-        self.write({"push_state": "pending", "push_operation": command, "push_command_id": sent.id,
-                    "push_message": False, "push_date": fields.Datetime.now()})
+        self.write(dict(self._prepare_push_sent_vals(sent), push_operation=command))
         self.message_post(body=_("%(command)s sent to the lot.") % {"command": command})
         return sent
 
-    def _ep_device_command_done(self, command):
-        """The bridge's callback once the lot answered (or never will)."""
-        for record in self:
-            if command != record.push_command_id:
-                continue  # an older push: the latest one decides
-            vals = record._prepare_push_result_vals(command)
-            record.write(vals)
-            if vals.get("push_state") == "failed":
-                record.message_post(body=_("The vendor did not apply %(command)s: %(message)s")
-                                    % {"command": command.command, "message": vals["push_message"] or ""})
-            elif vals.get("push_state") == "sent":
-                record._on_push_acked(command)
-
     def _prepare_push_result_vals(self, command):
-        if command.state in ("queued", "sent"):  # resent from the outbox
-            return {"push_state": "pending", "push_message": False}
-        if command.state != "acked" or command.result_code != 0:
-            return {"push_state": "failed", "push_message": command.result_message or command.last_error
-                    or _("No answer from the lot.")}
-        return {"push_state": "sent", "push_message": command.result_message or _("OK"),
-                "pushed_args": False if command.command in self._get_delete_commands() else command.args}
-
-    def _on_push_acked(self, command):
-        """Hook: the vendor applied ``command`` (result 0)."""
+        vals = super()._prepare_push_result_vals(command)
+        if vals["push_state"] == "sent":
+            vals["pushed_args"] = False if command.command in self._get_delete_commands() else command.args
+        return vals
 
 
 class EpMonthcardRule(models.Model):

@@ -15,7 +15,6 @@ LIST_ENTRY_STATES = [
     ("in_white", "In Whitelist"),
     ("out_white", "Not in Whitelist"),
 ]
-PUSH_STATES = [("pending", "Pending"), ("sent", "Sent"), ("failed", "Failed")]
 PUSH_OPERATIONS = [(list_window.ADD, "Add"), (list_window.REMOVE, "Remove")]
 # Fields that say which plate is on which list: fixed once the entry went to the lot.
 IDENTITY_FIELDS = ("lot_id", "plate", "list_type")
@@ -32,7 +31,7 @@ class EpParkingListEntry(models.Model):
 
     _name = "ep.parking.list.entry"
     _description = "Black/White List Entry"
-    _inherit = ["ep.parking.plate.mixin", "mail.thread"]
+    _inherit = ["ep.parking.plate.mixin", "ep.parking.push.mixin", "mail.thread"]
     _order = "date_end desc, id desc"
     _rec_name = "plate"
 
@@ -52,16 +51,7 @@ class EpParkingListEntry(models.Model):
         LIST_ENTRY_STATES, required=True, default="draft", readonly=True, copy=False, index=True,
         track_visibility="onchange", help="Changes only when the lot confirms a push (result 0).",
     )
-    push_state = fields.Selection(
-        PUSH_STATES, string="Push Status", readonly=True, copy=False, index=True, track_visibility="onchange",
-        help="Pending: sent to the lot, no answer yet. Sent: the lot applied it. Failed: the lot refused it "
-             "or never answered.",
-    )
     push_operation = fields.Selection(PUSH_OPERATIONS, string="Last Push", readonly=True, copy=False)
-    push_command_id = fields.Many2one("ep.device.command", readonly=True, copy=False,
-                                      ondelete="set null")
-    push_message = fields.Char(string="Push Result", readonly=True, copy=False)
-    push_date = fields.Datetime(string="Pushed At", readonly=True, copy=False)
     pushed_date_start = fields.Datetime(string="Lot Holds From", readonly=True, copy=False,
                                         help="Start of the window the lot acknowledged last.")
     pushed_date_end = fields.Datetime(string="Lot Holds Until", readonly=True, copy=False,
@@ -202,10 +192,7 @@ class EpParkingListEntry(models.Model):
         # sudo: lot staff may push lists but not write the device outbox; the caller
         # checked they may write this entry, and the command only carries its data.
         sent = self.lot_id.sudo()._send_lot_command(command, args, origin=self)
-        self.write({
-            "push_state": "pending", "push_operation": command, "push_command_id": sent.id,
-            "push_message": False, "push_date": fields.Datetime.now(),
-        })
+        self.write(dict(self._prepare_push_sent_vals(sent), push_operation=command))
         self.message_post(body=self._push_message_body(command))
         if command == list_window.ADD:
             warning = self._get_month_card_warning()
@@ -219,24 +206,11 @@ class EpParkingListEntry(models.Model):
             return _("Removal sent to the lot.")
         return _("Sent to the lot for %(start)s - %(end)s.") % values
 
-    def _ep_device_command_done(self, command):
-        """The bridge's callback once the lot answered (or never will)."""
-        for entry in self:
-            if command != entry.push_command_id:
-                continue  # an older push: the latest one decides
-            vals = entry._prepare_push_result_vals(command)
-            entry.write(vals)
-            if vals.get("push_state") == "failed":
-                entry.message_post(body=_("The lot did not apply the push: %s") % (vals["push_message"] or ""))
-
     def _prepare_push_result_vals(self, command):
-        if command.state in ("queued", "sent"):  # resent from the outbox
-            return {"push_state": "pending", "push_message": False}
-        if command.state != "acked" or command.result_code != 0:
-            return {"push_state": "failed", "push_message": command.result_message or command.last_error
-                    or _("No answer from the lot.")}
-        vals = {"push_state": "sent", "push_message": command.result_message or _("OK"),
-                "state": list_window.state_after_ack(self.list_type, command.command)}
+        vals = super()._prepare_push_result_vals(command)
+        if vals["push_state"] != "sent":
+            return vals
+        vals["state"] = list_window.state_after_ack(self.list_type, command.command)
         if command.command == list_window.ADD:
             args = json.loads(command.args or "{}")
             vals.update(pushed_date_start=args.get("start"), pushed_date_end=args.get("end"))

@@ -138,7 +138,7 @@ class EpParkingOrder(models.Model):
                  "coupons": [], "pay_until": False, "month_card": False}
         paid_orders = self._get_paid_orders(entry)
         paid = sum((monetary_to_decimal(order.amount) for order in paid_orders), Decimal("0.00"))
-        last_paid = paid_orders.sorted("paid_at")[-1:] if paid_orders else paid_orders
+        last_paid = paid_orders.sorted("paid_at")[-1:]
         if lot._plate_has_valid_month_card(plate, entry.passage_time):
             quote.update(fee=Decimal("0.00"), paid=paid, amount_due=Decimal("0.00"), month_card=True,
                          lines=[(_("Month card"), Decimal("0.00"))])
@@ -404,7 +404,10 @@ class EpParkingOrder(models.Model):
     def _cron_check_unpaid(self, expire_minutes=30):
         """§2.3.8 C 未支付订单检测: query the provider for unpaid orders; cancel expired ones."""
         now = fields.Datetime.from_string(fields.Datetime.now())
-        orders = self.search([("state", "=", "unpaid"), ("provider", "=", "test"),
+        Provider = self.env["ep.parking.payment.provider"]
+        queryable = [code for code, _label in self.env["ep.parking.payment.method"]._fields["provider"].selection
+                     if hasattr(Provider, "_%s_query" % code)]
+        orders = self.search([("state", "=", "unpaid"), ("provider", "in", queryable),
                               ("create_date", "<", fields.Datetime.to_string(now - timedelta(minutes=1)))])
         orders.action_check_payment()
         expired = orders.filtered(lambda o: o.state == "unpaid" and o.create_date < fields.Datetime.to_string(

@@ -39,6 +39,7 @@
         "views/ep_parking_portal_templates.xml",
         "views/ep_parking_cash_report_views.xml",
         "wizard/ep_parking_lot_qr_views.xml",
+        "wizard/ep_approval_reject_views.xml",
     ],
     "demo": [
         "demo/ep_parking_region_demo.xml",

@@ -1,8 +1,7 @@
-from . import (  # noqa: F401
-    ep_monthcard,
-    ep_monthcard_plate,
-    ep_monthcard_rule,
-    ep_monthcard_suspension,
-    ep_parking_lot,
-    ep_parking_order,
-)
+# One import per line: several people add models at once.
+from . import ep_monthcard_rule  # noqa: F401
+from . import ep_monthcard  # noqa: F401
+from . import ep_monthcard_plate  # noqa: F401
+from . import ep_monthcard_suspension  # noqa: F401
+from . import ep_parking_lot  # noqa: F401
+from . import ep_parking_order  # noqa: F401

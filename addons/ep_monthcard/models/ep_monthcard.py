@@ -349,6 +349,16 @@ class EpMonthcard(models.Model):
             return Decimal("0.00")
         return self.rule_id._get_price() * self.spaces
 
+    def _ep_check_order_payment(self, channel):
+        """§2.3.8 B c, d: an order paying this card goes through a channel its rule takes, before
+        the rule's purchase deadline, and online only when the card allows online renewal."""
+        self.ensure_one()
+        if channel.online and not self.allow_online_renewal:
+            raise UserError(_("The month card %(plate)s cannot be renewed online; please renew at the lot.")
+                            % {"plate": self.plate})
+        if self.rule_id:
+            self.rule_id._check_payable(self, channel)
+
     @api.model
     def _get_valid_domain(self, lot, at=None):
         """Cards of ``lot`` that let their car in at ``at`` (now by default)."""

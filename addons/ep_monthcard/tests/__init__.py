@@ -1,7 +1,5 @@
-from . import (
-    test_card,  # noqa: F401
-    test_install,  # noqa: F401
-    test_monthcard,  # noqa: F401
-    test_rule,  # noqa: F401
-    test_suspension,  # noqa: F401
-)
+from . import test_card  # noqa: F401
+from . import test_install  # noqa: F401
+from . import test_monthcard  # noqa: F401
+from . import test_rule  # noqa: F401
+from . import test_suspension  # noqa: F401

@@ -29,3 +29,5 @@ from . import ep_parking_order  # noqa: F401
 from . import ep_parking_payment_provider  # noqa: F401
 from . import ep_parking_test_payment  # noqa: F401
 from . import ep_parking_cash_report  # noqa: F401
+from . import ep_approval_mixin  # noqa: F401
+from . import tier_definition  # noqa: F401

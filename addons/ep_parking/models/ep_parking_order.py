@@ -100,7 +100,8 @@ class EpParkingOrder(models.Model):
 
     @api.model
     def _check_payment_restrictions(self, vals):
-        """§2.3.8 B: the lot must accept the channel for this kind; other addons add rule and card checks."""
+        """§2.3.8 B: the lot must accept the channel for this kind, and what the order pays for
+        (``res_model``/``res_id``) may refuse the channel in its ``_ep_check_order_payment(channel)``."""
         lot = self.env["ep.parking.lot"].browse(vals.get("lot_id"))
         channel = self.env["ep.parking.payment.method"].browse(vals.get("channel_id"))
         if not lot or not channel:
@@ -108,6 +109,12 @@ class EpParkingOrder(models.Model):
         if monetary_to_decimal(vals.get("amount")) <= 0:
             raise ValidationError(_("There is nothing to pay."))
         lot._check_payment_channel(channel, vals.get("kind") or "temporary")
+        origin = self.env[vals["res_model"]].browse(vals.get("res_id")).exists() \
+            if vals.get("res_model") in self.env else None
+        if vals.get("res_model") and not origin:
+            raise ValidationError(_("What this order pays for does not exist."))
+        if origin is not None and hasattr(origin, "_ep_check_order_payment"):
+            origin._ep_check_order_payment(channel)
 
     def _get_origin(self):
         self.ensure_one()

@@ -4,3 +4,4 @@ from . import (
     ep_parking_tariff_simulator_stay,  # noqa: F401
     ep_parking_vendor_token,  # noqa: F401
 )
+from . import ep_approval_reject  # noqa: F401

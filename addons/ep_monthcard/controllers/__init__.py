@@ -1,0 +1,1 @@
+# One import per line: several people add controllers at once.

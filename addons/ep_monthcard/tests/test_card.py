@@ -9,7 +9,7 @@ from odoo.addons.ep_parking.tests.test_list_entry import stamp
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import mute_logger
 
-from .test_rule import EpMonthcardCase
+from .common import EpMonthcardCase
 
 
 class TestCard(EpMonthcardCase):

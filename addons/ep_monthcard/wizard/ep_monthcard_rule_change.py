@@ -18,6 +18,14 @@ class EpMonthcardRuleChange(models.TransientModel):
     date_end = fields.Datetime(related="card_id.date_end", string="Valid Until", readonly=True)
     new_date_end = fields.Datetime(string="New Valid Until", compute="_compute_preview")
     cheaper = fields.Boolean(compute="_compute_preview")
+    # a cheaper rule needs an approved request (换规则申请): what it asks
+    reason = fields.Text(help="Why the card moves to a cheaper rule (asked when it does).")
+    extend_validity = fields.Boolean(
+        default=True,
+        help="The owner wants the validity extended to keep the paid value at the new price; off: the card "
+             "keeps its end.")
+    proof = fields.Binary(help="The owner's proof, e.g. the space's title deed (车位产权证明).")
+    proof_name = fields.Char(string="Proof File")
 
     @api.depends("card_id", "new_rule_id")
     def _compute_preview(self):
@@ -30,7 +38,7 @@ class EpMonthcardRuleChange(models.TransientModel):
                 continue
             old_fee, new_fee = card._get_rule_change_fees(new_rule)
             wizard.cheaper = new_fee < old_fee
-            if wizard.cheaper or not new_fee:
+            if not new_fee:
                 wizard.new_date_end = card.date_end
                 continue
             try:
@@ -44,5 +52,23 @@ class EpMonthcardRuleChange(models.TransientModel):
         self.ensure_one()
         if not self.card_id:
             raise UserError(_("Choose the month card to change."))
+        if self.cheaper:
+            return self.action_request()
         self.card_id.action_change_rule(self.new_rule_id)
         return {"type": "ir.actions.act_window_close"}
+
+    @api.multi
+    def action_request(self):
+        """To a cheaper rule: create and submit the request operations approve; open it."""
+        self.ensure_one()
+        card = self.card_id
+        card._check_rule_change(self.new_rule_id)
+        if not self.cheaper:
+            raise UserError(_("%(rule)s is not cheaper: change the rule directly.") % {"rule": self.new_rule_id.name})
+        if not (self.reason or "").strip():
+            raise UserError(_("Give the reason of the change to a cheaper rule."))
+        request = self.env["ep.monthcard.rule.change.request"]._create_request(
+            card, self.new_rule_id, reason=self.reason, extend_validity=self.extend_validity,
+            proof=self.proof, proof_name=self.proof_name)
+        request.action_submit()
+        return request._get_form_action()

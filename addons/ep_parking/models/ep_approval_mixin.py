@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 APPROVAL_STATES = [
@@ -7,19 +7,32 @@ APPROVAL_STATES = [
     ("approved", "Approved"),
     ("rejected", "Rejected"),
 ]
+# The moves approval_state may make; approved and rejected are final.
+APPROVAL_TRANSITIONS = {
+    "draft": ("to_approve",),
+    "to_approve": ("approved", "rejected"),
+    "approved": (),
+    "rejected": (),
+}
 
 
 class EpApprovalMixin(models.AbstractModel):
     """A request managers approve (seed 000 §2.7), on OCA ``base_tier_validation``.
 
     The tiers (who reviews, in which order) are ``tier.definition`` records of the model.
-    ``action_submit`` moves a draft to "waiting approval" and creates the reviews;
-    ``action_approve`` / ``action_reject`` record the current user's review. When every
-    tier approved, the request is approved and :meth:`_on_approved` runs (in the same
-    transaction, so an error there keeps the request waiting); a rejection ends the request
-    and runs :meth:`_on_rejected`. Models add their own fields and override the two hooks;
-    fields staff may still fill while the request waits (the approver's choices) go in
-    :meth:`_get_under_validation_exceptions`.
+    ``action_submit`` moves a draft to "waiting approval" and creates the reviews, one level
+    per tier, lowest tier sequence first (§2.7.1: 一级一级往下审批): only the reviewers of the
+    first level still pending may approve or reject. ``action_approve`` / ``action_reject``
+    record the current user's review. When every level approved, the request is approved and
+    :meth:`_on_approved` runs (in the same transaction, so an error there keeps the request
+    waiting); a rejection at any level ends the request and runs :meth:`_on_rejected`.
+
+    Models add their own fields and override the hooks (:meth:`_check_submit`,
+    :meth:`_check_approve`, :meth:`_on_approved`, :meth:`_on_rejected`); fields staff may
+    still fill while the request waits (the approver's choices) go in
+    :meth:`_get_under_validation_exceptions`. ``approval_state`` moves only forward
+    (draft → waiting → approved | rejected), approved only once every review approved and
+    rejected only after a rejected review, whoever writes it.
     """
 
     _name = "ep.approval.mixin"
@@ -37,11 +50,76 @@ class EpApprovalMixin(models.AbstractModel):
     approved_by = fields.Many2one("res.users", readonly=True, copy=False)
     approved_at = fields.Datetime(readonly=True, copy=False)
     reject_reason = fields.Text(readonly=True, copy=False)
+    can_review = fields.Boolean(compute="_compute_can_review", search="_search_can_review",
+                                help="The current user reviews the level the request waits at.")
 
     @api.model
     def _get_under_validation_exceptions(self):
         return super()._get_under_validation_exceptions() + [
-            "approved_by", "approved_at", "reject_reason", "message_main_attachment_id"]
+            "approved_by", "approved_at", "reject_reason", "message_last_post"]
+
+    # ------------------------------------------------------------ levels
+    def _get_current_reviews(self):
+        """The pending reviews of the level the request waits at (the lowest pending sequence)."""
+        self.ensure_one()
+        pending = self.review_ids.filtered(lambda review: review.status == "pending")
+        if not pending:
+            return pending
+        level = min(pending.mapped("sequence"))
+        return pending.filtered(lambda review: review.sequence == level)
+
+    @api.multi
+    def _compute_can_review(self):
+        for rec in self:
+            rec.can_review = rec.approval_state == "to_approve" and \
+                self.env.user in rec._get_current_reviews().mapped("reviewer_ids")
+
+    @api.model
+    def _search_can_review(self, operator, value):
+        if operator not in ("=", "!="):
+            raise UserError(_("Unsupported search on %(field)s.") % {"field": "can_review"})
+        reviews = self.env["tier.review"].search([("model", "=", self._name), ("status", "=", "pending"),
+                                                  ("reviewer_ids", "in", self.env.uid)])
+        # search, not browse: record rules first (reading a record out of reach would raise)
+        candidates = self.search([("id", "in", list(set(reviews.mapped("res_id")))),
+                                  ("approval_state", "=", "to_approve")])
+        ids = candidates.filtered("can_review").ids
+        positive = (operator == "=") == bool(value)
+        return [("id", "in" if positive else "not in", ids)]
+
+    def _invalidate_reviews(self):
+        """Forget the cached reviews of the requests: tier.review points back by a plain integer, so
+        creating or answering reviews does not refresh ``review_ids`` and what is computed from it."""
+        self.invalidate_cache(["review_ids", "review_ids_dropdown", "validated", "rejected", "need_validation",
+                               "reviewer_ids", "can_review"], self.ids)
+
+    def _validate_tier(self, tiers=False):
+        """Approve the current user's reviews of the current level only."""
+        self.ensure_one()
+        return super()._validate_tier(tiers or self._get_current_reviews())
+
+    # ------------------------------------------------------------ guards
+    @api.multi
+    def write(self, vals):
+        if "approval_state" in vals:
+            self._check_approval_transition(vals["approval_state"])
+        return super().write(vals)
+
+    def _check_approval_transition(self, state):
+        labels = dict(APPROVAL_STATES)
+        self._invalidate_reviews()
+        for rec in self:
+            if rec.approval_state == state:
+                continue
+            allowed = state in APPROVAL_TRANSITIONS[rec.approval_state]
+            if allowed and state == "approved":
+                allowed = self._calc_reviews_validated(rec.review_ids)
+            elif allowed and state == "rejected":
+                allowed = self._calc_reviews_rejected(rec.review_ids)
+            if not allowed:
+                raise UserError(_("%(name)s cannot go from %(from)s to %(to)s.")
+                                % {"name": rec.display_name, "from": labels[rec.approval_state],
+                                   "to": labels.get(state, state)})
 
     # ------------------------------------------------------------ actions
     @api.multi
@@ -51,28 +129,46 @@ class EpApprovalMixin(models.AbstractModel):
             if rec.approval_state != "draft":
                 raise UserError(_("Only a draft request can be submitted (%(name)s).") % {"name": rec.display_name})
             rec._check_submit()
-        self.write({"approval_state": "to_approve", "requested_by": self.env.uid,
-                    "requested_at": fields.Datetime.now()})
         for rec in self:
+            requester = rec._get_requester()
+            rec.write({"approval_state": "to_approve", "requested_by": requester.id,
+                       "requested_at": fields.Datetime.now()})
             # sudo: requesters (portal owners, lot staff) start the reviews; tier.review and
             # tier.definition are the approval engine's own bookkeeping.
-            reviews = rec.sudo().with_context(ep_approval_requester=self.env.uid).request_validation()
+            reviews = rec.sudo().request_validation()
             if not reviews:
                 raise UserError(_("No approval tier applies to %(name)s: an administrator must define one "
                                   "(Settings > Technical > Tier Definition).") % {"name": rec.display_name})
-            reviews.write({"requested_by": self.env.uid})
+            # one level per tier, lowest tier sequence first
+            ordered = reviews.sorted(lambda review: (review.definition_id.sequence, review.definition_id.id))
+            for level, review in enumerate(ordered, 1):
+                review.write({"sequence": level, "requested_by": requester.id})
+        self._invalidate_reviews()
         return True
+
+    def _get_requester(self):
+        """Who asks: the current user, or the record's creator when the system submits for them."""
+        self.ensure_one()
+        if self.env.uid == SUPERUSER_ID and self.create_uid:
+            return self.create_uid
+        return self.env.user
 
     def _check_submit(self):
         """Hook: refuse a submission that cannot be approved (UserError)."""
 
+    def _check_approve(self):
+        """Hook: refuse an approval the request is not ready for (UserError), before any review changes."""
+
     @api.multi
     def action_approve(self):
-        """通过: approve the current user's tier; the last approval runs :meth:`_on_approved`."""
+        """通过: approve the current user's level; the last level's approval runs :meth:`_on_approved`."""
         self._check_reviewer()
         for rec in self:
+            rec._check_approve()
+        for rec in self:
             rec.validate_tier()
-            if rec.validated:
+            rec._invalidate_reviews()
+            if self._calc_reviews_validated(rec.review_ids):
                 rec.write({"approval_state": "approved", "approved_by": self.env.uid,
                            "approved_at": fields.Datetime.now()})
                 rec._on_approved()
@@ -81,18 +177,21 @@ class EpApprovalMixin(models.AbstractModel):
     @api.multi
     def action_reject(self, reason=None):
         """拒绝: reject with a reason; the request ends and :meth:`_on_rejected` runs."""
-        if not (reason or "").strip():
+        reason = (reason or "").strip()
+        if not reason:
             raise UserError(_("Give a reason for the rejection."))
         self._check_reviewer()
         for rec in self:
             rec.reject_tier()
-            rec.write({"approval_state": "rejected", "reject_reason": reason.strip()})
-            rec.message_post(body=_("Rejected: %(reason)s") % {"reason": reason.strip()})
+            rec._invalidate_reviews()
+            rec.write({"approval_state": "rejected", "reject_reason": reason})
+            rec.message_post(body=_("Rejected: %(reason)s") % {"reason": reason})
             rec._on_rejected()
         return True
 
     @api.multi
     def action_open_reject(self):
+        self._check_reviewer()
         return {
             "type": "ir.actions.act_window", "name": _("Reject"), "res_model": "ep.approval.reject",
             "view_mode": "form", "target": "new",

@@ -18,5 +18,8 @@ class EpApprovalReject(models.TransientModel):
         if self.res_model not in self.env or not hasattr(self.env[self.res_model], "_on_rejected"):
             raise UserError(_("%(model)s has no approvals.") % {"model": self.res_model})
         ids = [int(i) for i in self.res_ids.split(",") if i.strip().isdigit()]
-        self.env[self.res_model].browse(ids).action_reject(self.reason)
+        requests = self.env[self.res_model].browse(ids).exists()
+        if not requests:
+            raise UserError(_("The request to reject no longer exists."))
+        requests.action_reject(self.reason)
         return {"type": "ir.actions.act_window_close"}

@@ -404,10 +404,10 @@ class EpMonthcard(models.Model):
         return True
 
     def _request_rule_change(self, new_rule):
-        """Hook: a change to a cheaper rule needs a request approved by operations (换规则申请).
-
-        The approval flow is not there yet: refuse."""
-        raise UserError(_("A change to a cheaper rule needs an approved request."))
+        """A change to a cheaper rule is never applied directly: it goes through a request operations
+        approve (``ep.monthcard.rule.change.request``, 换规则申请), which the *Change Rule* wizard creates;
+        once approved the request applies the rule itself."""
+        raise UserError(_("A change to a cheaper rule needs an approved request: ask for one with Change Rule."))
 
     # ------------------------------------------------------------ multi-car binding (§2.3.5 多位多车的绑定和解绑)
     @api.multi

@@ -67,12 +67,16 @@ def check_file(name, data, allowed=NOTE_ALLOWED, max_bytes=MAX_BYTES):
     """Return the kind of the file ``name`` holding ``data``, or raise FileRuleError.
 
     The name must carry an allowed extension and the content must be of that very kind.
+    ``allowed=None`` takes a file of any type (only its size is checked; the kind returned is
+    then what the content looks like, or None).
     """
     size = len(data or b"")
     if not size:
         raise FileRuleError(EMPTY, name=name)
     if size > max_bytes:
         raise FileRuleError(TOO_LARGE, name=name, size=size, max_bytes=max_bytes)
+    if allowed is None:
+        return sniff(data)
     claimed = extension_kind(name)
     if claimed not in allowed:
         raise FileRuleError(BAD_EXTENSION, name=name, allowed=allowed)

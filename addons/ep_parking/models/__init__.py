@@ -3,6 +3,7 @@
 from . import ep_parking_plate_mixin  # noqa: F401
 from . import ep_parking_vendor_report_mixin  # noqa: F401
 from . import ep_parking_push_mixin  # noqa: F401
+from . import ep_parking_attachment_mixin  # noqa: F401
 from . import ep_parking_region  # noqa: F401
 from . import ep_parking_payment_method  # noqa: F401
 from . import ep_parking_vendor  # noqa: F401
@@ -30,4 +31,7 @@ from . import ep_parking_payment_provider  # noqa: F401
 from . import ep_parking_test_payment  # noqa: F401
 from . import ep_parking_cash_report  # noqa: F401
 from . import ep_approval_mixin  # noqa: F401
+from . import ep_approval_process  # noqa: F401
+from . import ep_approval_process_level  # noqa: F401
+from . import ep_approval_request  # noqa: F401
 from . import tier_definition  # noqa: F401

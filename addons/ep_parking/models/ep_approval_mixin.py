@@ -37,7 +37,7 @@ class EpApprovalMixin(models.AbstractModel):
 
     _name = "ep.approval.mixin"
     _description = "EP Approval Request"
-    _inherit = ["tier.validation", "mail.thread"]
+    _inherit = ["tier.validation", "mail.thread", "mail.activity.mixin"]
     _state_field = "approval_state"
     _state_from = ["to_approve"]
     _state_to = ["approved"]
@@ -137,13 +137,14 @@ class EpApprovalMixin(models.AbstractModel):
             # tier.definition are the approval engine's own bookkeeping.
             reviews = rec.sudo().request_validation()
             if not reviews:
-                raise UserError(_("No approval tier applies to %(name)s: an administrator must define one "
-                                  "(Settings > Technical > Tier Definition).") % {"name": rec.display_name})
+                raise UserError(_("No approval process applies to %(name)s: a manager must enable one "
+                                  "(Approvals > Approval Processes).") % {"name": rec.display_name})
             # one level per tier, lowest tier sequence first
             ordered = reviews.sorted(lambda review: (review.definition_id.sequence, review.definition_id.id))
             for level, review in enumerate(ordered, 1):
                 review.write({"sequence": level, "requested_by": requester.id})
         self._invalidate_reviews()
+        self._notify_current_level()
         return True
 
     def _get_requester(self):
@@ -160,22 +161,27 @@ class EpApprovalMixin(models.AbstractModel):
         """Hook: refuse an approval the request is not ready for (UserError), before any review changes."""
 
     @api.multi
-    def action_approve(self):
-        """通过: approve the current user's level; the last level's approval runs :meth:`_on_approved`."""
+    def action_approve(self, comment=None, attachments=None):
+        """通过: approve the current user's level, with an optional comment and attachments; the next
+        level is notified, and the last level's approval runs :meth:`_on_approved` and gives the
+        process's executor an activity."""
         self._check_reviewer()
         for rec in self:
             rec._check_approve()
         for rec in self:
             rec.validate_tier()
             rec._invalidate_reviews()
+            rec._post_review_comment(_("Approved"), comment, attachments)
             if self._calc_reviews_validated(rec.review_ids):
                 rec.write({"approval_state": "approved", "approved_by": self.env.uid,
                            "approved_at": fields.Datetime.now()})
                 rec._on_approved()
+                rec._notify_executor()
+            rec._notify_current_level()
         return True
 
     @api.multi
-    def action_reject(self, reason=None):
+    def action_reject(self, reason=None, attachments=None):
         """拒绝: reject with a reason; the request ends and :meth:`_on_rejected` runs."""
         reason = (reason or "").strip()
         if not reason:
@@ -185,18 +191,73 @@ class EpApprovalMixin(models.AbstractModel):
             rec.reject_tier()
             rec._invalidate_reviews()
             rec.write({"approval_state": "rejected", "reject_reason": reason})
-            rec.message_post(body=_("Rejected: %(reason)s") % {"reason": reason})
+            rec._post_review_comment(_("Rejected"), reason, attachments)
             rec._on_rejected()
+            rec._notify_current_level()
         return True
+
+    def _post_review_comment(self, verdict, comment, attachments):
+        """The reviewer's verdict in the chatter, with their comment and files (批阅: 支持上传附件和备注说明)."""
+        body = "%s: %s" % (verdict, comment) if (comment or "").strip() else verdict
+        attachments = attachments or self.env["ir.attachment"]
+        if attachments:
+            # sudo: the reviewer's own uploads of the review wizard now belong to the request, so
+            # who may read the request may read them
+            attachments.sudo().write({"res_model": self._name, "res_id": self.id})
+        self.message_post(body=body, attachment_ids=attachments.ids)
+
+    @api.multi
+    def action_open_approve(self):
+        return self._action_open_decision("approve")
 
     @api.multi
     def action_open_reject(self):
+        return self._action_open_decision("reject")
+
+    def _action_open_decision(self, decision):
         self._check_reviewer()
         return {
-            "type": "ir.actions.act_window", "name": _("Reject"), "res_model": "ep.approval.reject",
-            "view_mode": "form", "target": "new",
-            "context": {"default_res_model": self._name, "default_res_ids": ",".join(map(str, self.ids))},
+            "type": "ir.actions.act_window", "name": _("Approve") if decision == "approve" else _("Reject"),
+            "res_model": "ep.approval.reject", "view_mode": "form", "target": "new",
+            "context": {"default_res_model": self._name, "default_res_ids": ",".join(map(str, self.ids)),
+                        "default_decision": decision},
         }
+
+    # ------------------------------------------------------------ notifications
+    def _get_approval_activity_type(self):
+        return self.env.ref("ep_parking.mail_activity_approval")
+
+    def _notify_current_level(self):
+        """Reviewers hear of a request when it reaches their level, not before: the activities of
+        the levels done are removed and the reviewers of the level it now waits at get one each."""
+        activity_type = self._get_approval_activity_type()
+        model = self.env["ir.model"].sudo()._get(self._name)  # sudo: portal requesters cannot read ir.model
+        # sudo: activities are the approval engine's notifications; the requester or the previous
+        # reviewer hands the request to the next reviewers, whose activities they may not write.
+        Activity = self.env["mail.activity"].sudo()
+        for rec in self:
+            Activity.search([("res_model", "=", self._name), ("res_id", "=", rec.id),
+                             ("activity_type_id", "=", activity_type.id)]).unlink()
+            if rec.approval_state != "to_approve":
+                continue
+            # sudo: the reviews are the engine's bookkeeping (portal requesters cannot read them)
+            for user in rec.sudo()._get_current_reviews().mapped("reviewer_ids"):
+                Activity.create({
+                    "res_model_id": model.id, "res_id": rec.id, "activity_type_id": activity_type.id,
+                    "user_id": user.id, "summary": _("To approve: %(name)s") % {"name": rec.display_name},
+                })
+
+    def _notify_executor(self):
+        """An approved request goes to the executor of its process, when it has one (执行人)."""
+        executor = self.env["ep.approval.process"].sudo()._get_executor(self)  # sudo: process setup
+        if not executor:
+            return
+        # sudo: as in _notify_current_level
+        self.env["mail.activity"].sudo().create({
+            "res_model_id": self.env["ir.model"].sudo()._get(self._name).id, "res_id": self.id,
+            "activity_type_id": self.env.ref("mail.mail_activity_data_todo").id, "user_id": executor.id,
+            "summary": _("Carry out: %(name)s") % {"name": self.display_name},
+        })
 
     def _check_reviewer(self):
         for rec in self:

@@ -16,3 +16,4 @@ from . import test_tariff  # noqa: F401
 from . import test_cash_report  # noqa: F401
 from . import test_payment_portal  # noqa: F401
 from . import test_order  # noqa: F401
+from . import test_approval  # noqa: F401

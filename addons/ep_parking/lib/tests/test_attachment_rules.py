@@ -100,3 +100,15 @@ def test_count_limit():
 @pytest.mark.parametrize("size, text", [(5 * 1024 * 1024, "5 MB"), (512 * 1024, "512 KB"), (100, "100 B")])
 def test_format_size(size, text):
     assert format_size(size) == text
+
+
+def test_any_type_checks_only_the_size():
+    """Approval attachments (§2.7: 支持各类型文件上传，文件大小限制在5M内) take any file."""
+    assert check_file("setup.exe", b"MZ\x90\x00", allowed=None) is None
+    assert check_file("scan.pdf", b"%PDF-1.4 x", allowed=None) == "pdf"
+    with pytest.raises(FileRuleError) as error:
+        check_file("big.zip", b"x" * (MAX_BYTES + 1), allowed=None)
+    assert error.value.reason == TOO_LARGE
+    with pytest.raises(FileRuleError) as error:
+        check_file("empty.txt", b"", allowed=None)
+    assert error.value.reason == EMPTY

@@ -34,6 +34,10 @@ class EpMonthcardPassAreaMember(models.Model):
     card_date_end = fields.Datetime(related="card_id.date_end", string="Card Valid Until", readonly=True)
     card_valid = fields.Boolean(compute="_compute_card_valid", string="Card Valid Now")
     active = fields.Boolean(default=True, track_visibility="onchange")
+    approval_request_id = fields.Many2one(
+        "ep.approval.request", string="Approval", ondelete="restrict", track_visibility="onchange",
+        domain=[("approval_state", "=", "approved")],
+        help="The approved request (一号通审批, Approvals > Create Approval) the pass is granted on.")
     note = fields.Text(help="The approval the pass was granted on (who asked, which areas).")
 
     _sql_constraints = [("area_card_uniq", "unique(area_id, card_id)", "A card holds one pass per area.")]
@@ -52,6 +56,14 @@ class EpMonthcardPassAreaMember(models.Model):
             if member.card_id.state == "cancelled":
                 raise ValidationError(_("The month card %(plate)s is cancelled: it cannot hold a one-card pass.")
                                       % {"plate": member.card_id.plate})
+
+    @api.constrains("approval_request_id")
+    def _check_approval_request(self):
+        for member in self.filtered("approval_request_id"):
+            # sudo: the request may be out of the staff's sight; only its state is read
+            if member.approval_request_id.sudo().approval_state != "approved":
+                raise ValidationError(_("A one-card pass is granted on an approved request only (%(name)s is not).")
+                                      % {"name": member.approval_request_id.sudo().name})
 
     @api.model
     def create(self, vals):

@@ -137,3 +137,20 @@ class TestPassArea(EpMonthcardCase):
         cancelled.action_cancel_card()
         with self.assertRaisesRegex(ValidationError, "cancelled"):
             self.Member.sudo(manager).create({"area_id": self.area.id, "card_id": cancelled.id})
+
+    def test_granted_on_an_approved_request(self):
+        """§2.3.5 开通流程: the owner's 一号通审批 goes through the generic approvals first."""
+        manager = self.users["manager"]
+        process = self.env["ep.approval.process"].create({
+            "name": "一号通审批", "level_ids": [(0, 0, {"user_id": manager.id})]})
+        request = self.env["ep.approval.request"].sudo(self.users["lot_staff"]).create({
+            "name": "一号通 %s" % PLATE, "process_id": process.id, "content": "Pass for the Pass Lot."})
+        request.action_publish()
+        card = self.new_card(plate="京D33333")
+        with self.assertRaisesRegex(ValidationError, "approved request only"), self.env.cr.savepoint():
+            self.Member.sudo(manager).create({"area_id": self.area.id, "card_id": card.id,
+                                              "approval_request_id": request.id})
+        request.sudo(manager).action_approve()
+        member = self.Member.sudo(manager).create({"area_id": self.area.id, "card_id": card.id,
+                                                   "approval_request_id": request.id})
+        self.assertEqual(member.approval_request_id.approval_state, "approved")

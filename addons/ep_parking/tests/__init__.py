@@ -17,3 +17,4 @@ from . import test_cash_report  # noqa: F401
 from . import test_payment_portal  # noqa: F401
 from . import test_order  # noqa: F401
 from . import test_approval  # noqa: F401
+from . import test_bulk  # noqa: F401

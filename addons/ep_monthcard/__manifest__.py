@@ -14,6 +14,7 @@
         "security/ep_monthcard_import_security.xml",
         "security/ep_monthcard_plate_swap_security.xml",
         "security/ep_monthcard_comparison_security.xml",
+        "security/ep_monthcard_reminder_security.xml",
         "security/ep_monthcard_application_security.xml",
         "security/ep_monthcard_renewal_security.xml",
         "security/ep_monthcard_billing_security.xml",

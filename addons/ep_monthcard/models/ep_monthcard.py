@@ -108,6 +108,9 @@ class EpMonthcard(models.Model):
                                 help="Other plates of the card (一卡多车); fees are computed on the main plate.")
     partner_id = fields.Many2one("res.partner", string="Holder", index=True, ondelete="restrict",
                                  track_visibility="onchange")
+    holder_name = fields.Char(
+        string="Holder Name", track_visibility="onchange",
+        help="The holder as the card was given or imported (客户); the contact, once linked, is the Holder.")
     phone = fields.Char(track_visibility="onchange")
     date_start = fields.Datetime(string="Valid From", required=True, default=fields.Datetime.now,
                                  track_visibility="onchange")
@@ -218,31 +221,45 @@ class EpMonthcard(models.Model):
             self._check_plate_conflicts()
 
     def _check_plate_conflicts(self):
-        """A plate is the main or a sub plate of at most one valid card of a lot."""
-        # sudo: the check must see every card of the lot, whoever saves this one.
-        Card = self.env["ep.monthcard"].sudo()
-        Plate = self.env["ep.monthcard.plate"].sudo()
-        for card in self.filtered(lambda c: c.state in VALID_STATES):
+        """A plate is the main or a sub plate of at most one valid card of a lot.
+
+        Set-based: two queries whatever the number of cards checked (an import checks thousands)."""
+        cards = self.filtered(lambda c: c.state in VALID_STATES)
+        if not cards:
+            return
+        owner = {}  # (lot id, plate) -> card of self holding it
+        for card in cards:
             subs = card.plate_ids.mapped("plate")
             if card.plate in subs:
                 raise ValidationError(_("%(plate)s is the main plate of its card: it cannot be a sub plate too.")
                                       % {"plate": card.plate})
-            plates = [card.plate] + subs
-            other = Card.search([("id", "!=", card.id), ("lot_id", "=", card.lot_id.id),
-                                 ("state", "in", VALID_STATES), ("plate", "in", plates)], limit=1)
-            plate = other.plate
-            if not other:
-                sub = Plate.search([("card_id", "!=", card.id), ("card_id.lot_id", "=", card.lot_id.id),
-                                    ("card_id.state", "in", VALID_STATES), ("plate", "in", plates)], limit=1)
-                other, plate = sub.card_id, sub.plate
-            if other:
-                raise ValidationError(_("%(plate)s already belongs to the valid month card %(card)s of %(lot)s.")
-                                      % {"plate": plate, "card": other.display_name, "lot": card.lot_id.name})
+            for plate in [card.plate] + subs:
+                other = owner.setdefault((card.lot_id.id, plate), card)
+                if other != card:
+                    card._raise_plate_taken(plate, other)
+        lots, plates = cards.mapped("lot_id").ids, list({plate for _lot, plate in owner})
+        # sudo: the check must see every card of the lot, whoever saves this one.
+        others = self.env["ep.monthcard"].sudo().search_read(
+            [("id", "not in", cards.ids), ("lot_id", "in", lots), ("state", "in", VALID_STATES),
+             ("plate", "in", plates)], ["lot_id", "plate"])
+        others += [dict(row, id=row["card_id"][0]) for row in self.env["ep.monthcard.plate"].sudo().search_read(
+            [("card_id", "not in", cards.ids), ("card_id.lot_id", "in", lots), ("card_id.state", "in", VALID_STATES),
+             ("plate", "in", plates)], ["lot_id", "plate", "card_id"])]
+        for row in others:
+            card = owner.get((row["lot_id"][0], row["plate"]))
+            if card:
+                card._raise_plate_taken(row["plate"], self.env["ep.monthcard"].sudo().browse(row["id"]))
+
+    def _raise_plate_taken(self, plate, other):
+        raise ValidationError(_("%(plate)s already belongs to the valid month card %(card)s of %(lot)s.")
+                              % {"plate": plate, "card": other.display_name, "lot": self.lot_id.name})
 
     @api.onchange("partner_id")
     def _onchange_partner_id(self):
         if self.partner_id and not self.phone:
             self.phone = self.partner_id.mobile or self.partner_id.phone
+        if self.partner_id and not self.holder_name:
+            self.holder_name = self.partner_id.name
 
     @api.onchange("lot_id")
     def _onchange_lot_id(self):

@@ -6,11 +6,14 @@ from . import (
     test_binding,  # noqa: F401
     test_car_lock,  # noqa: F401
     test_card,  # noqa: F401
+    test_comparison,  # noqa: F401
     test_discount,  # noqa: F401
+    test_import,  # noqa: F401
     test_install,  # noqa: F401
     test_monthcard,  # noqa: F401
     test_pass_area,  # noqa: F401
     test_plate_swap,  # noqa: F401
+    test_reminder,  # noqa: F401
     test_renewal,  # noqa: F401
     test_renewal_portal,  # noqa: F401
     test_renewal_request,  # noqa: F401

@@ -102,6 +102,7 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import NamedTuple
 
+from . import sibling
 from .period import ONE_SECOND, add_months, days_in_month, month_end
 
 MODES = ("fixed_price", "fixed_reduction")
@@ -115,6 +116,7 @@ LABELS = {
     "offer_partial": "%(start)s – %(end)s (%(days)d/%(month_days)d days, offer)",
     "reduction": "Discount %(amount)s",
 }
+Label = sibling("ep_parking", "labels").label_class(LABELS, __name__)
 OFFER_KEYS = frozenset(("offer_months", "offer_partial", "reduction"))
 
 _CENT = Decimal("0.01")
@@ -128,23 +130,6 @@ class BillingError(ValueError):
         super().__init__("%s: %s" % (field, reason))
         self.field = field
         self.reason = reason
-
-
-def _make_label(key, params):
-    return Label(key, **params)
-
-
-class Label(str):
-    """A line label: English text, plus ``key`` and ``params`` for translation."""
-
-    def __new__(cls, key, **params):
-        self = str.__new__(cls, LABELS[key] % params)
-        self.key = key
-        self.params = params
-        return self
-
-    def __reduce__(self):
-        return _make_label, (self.key, self.params)
 
 
 class Quote(NamedTuple):

@@ -36,22 +36,15 @@ Excel shows it (0 for the file as a whole), the column header ('' when none) and
 (English text, plus ``key`` and ``params`` so the caller can translate it). Cell values are what
 xlrd returns: text, or floats for numbers (``13800138000.0``, ``3.0``); money is read as ``Decimal``.
 """
-import importlib
 import re
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import NamedTuple
 
+from . import sibling
 
-def _sibling(addon, module):
-    """``<addon>.lib.<module>`` under the name this package was imported with: bare under plain
-    pytest, ``odoo.addons.<addon>`` inside Odoo (one copy of each module either way)."""
-    prefix = __name__.split(".")[:-3]  # [] or ["odoo", "addons"]
-    return importlib.import_module(".".join(prefix + [addon, "lib", module]))
-
-
-_plate = _sibling("ep_parking", "plate")
-_verification = _sibling("ep_parking", "verification")
+_plate = sibling("ep_parking", "plate")
+_verification = sibling("ep_parking", "verification")
 
 MAX_ROWS = 2000
 TITLE_ROW = 1
@@ -99,6 +92,7 @@ LABELS = {
     "duplicate_plate": "%(plate)s is already on row %(other)d.",
     "plate_taken": "%(plate)s already holds a valid month card of the lot.",
 }
+Label = sibling("ep_parking", "labels").label_class(LABELS, __name__)
 
 _CENT = Decimal("0.01")
 _DATE = r"(\d{4})/(\d{1,2})/(\d{1,2})"
@@ -106,23 +100,6 @@ _VALIDITY_RE = re.compile(r"^%s\s*-\s*%s$" % (_DATE, _DATE))
 _PHONE_RE = re.compile(r"^1[0-9]{10}$")
 _INT_RE = re.compile(r"^[0-9]+$")
 _SUB_SEPARATORS = re.compile(r"[,，]")
-
-
-def _make_label(key, params):
-    return Label(key, **params)
-
-
-class Label(str):
-    """A message: English text, plus ``key`` and ``params`` for translation."""
-
-    def __new__(cls, key, **params):
-        self = str.__new__(cls, LABELS[key] % params)
-        self.key = key
-        self.params = params
-        return self
-
-    def __reduce__(self):
-        return _make_label, (self.key, self.params)
 
 
 class Issue(NamedTuple):

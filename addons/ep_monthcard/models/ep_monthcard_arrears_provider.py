@@ -8,7 +8,6 @@ from odoo.exceptions import UserError
 _logger = logging.getLogger(__name__)
 
 PROVIDER_PARAM = "ep_monthcard.arrears_provider"
-DEFAULT_PROVIDER = "test"
 
 
 class EpMonthcardArrearsProvider(models.AbstractModel):
@@ -24,21 +23,9 @@ class EpMonthcardArrearsProvider(models.AbstractModel):
     """
 
     _name = "ep.monthcard.arrears.provider"
+    _inherit = "ep.parking.provider.mixin"
     _description = "Property-Fee Arrears Provider"
-
-    @api.model
-    def _get_provider_name(self):
-        # sudo: system parameters are for administrators; owners paying a card trigger the check.
-        return (self.env["ir.config_parameter"].sudo().get_param(PROVIDER_PARAM) or DEFAULT_PROVIDER).strip()
-
-    @api.model
-    def _get_provider(self):
-        name = self._get_provider_name()
-        model = "%s.%s" % (self._name, name)
-        if model not in self.env:
-            raise UserError(_("Unknown property-fee provider %(name)s: check the system parameter "
-                              "ep_monthcard.arrears_provider.") % {"name": name})
-        return self.env[model]
+    _provider_param = PROVIDER_PARAM
 
     @api.model
     def _get_arrears(self, room_code):

@@ -1,12 +1,10 @@
 import logging
 
-from odoo import _, api, models
-from odoo.exceptions import UserError
+from odoo import api, models
 
 _logger = logging.getLogger(__name__)
 
 PROVIDER_PARAM = "ep_monthcard.reminder_app_provider"
-DEFAULT_PROVIDER = "test"
 SMS_CHANNEL = "sms"
 
 
@@ -21,23 +19,15 @@ class EpMonthcardReminderProvider(models.AbstractModel):
     raises when the message was not sent."""
 
     _name = "ep.monthcard.reminder.provider"
+    _inherit = "ep.parking.provider.mixin"
     _description = "Month Card Reminder Provider"
+    _provider_param = PROVIDER_PARAM
 
     @api.model
     def _send(self, channel, phone, text):
         if channel.code == SMS_CHANNEL:
             return self.env["ep.parking.sms.provider"]._send(phone, text)
-        return self._get_app_provider()._send_message(channel, phone, text)
-
-    @api.model
-    def _get_app_provider(self):
-        # sudo: system parameters are for administrators; the cron and staff send reminders.
-        name = (self.env["ir.config_parameter"].sudo().get_param(PROVIDER_PARAM) or DEFAULT_PROVIDER).strip()
-        model = "%s.%s" % (self._name, name)
-        if model not in self.env:
-            raise UserError(_("Unknown reminder provider %s: check the system parameter "
-                              "ep_monthcard.reminder_app_provider.") % name)
-        return self.env[model]
+        return self._get_provider()._send_message(channel, phone, text)
 
     @api.model
     def _send_message(self, channel, phone, text):

@@ -68,7 +68,7 @@ class TestBillingRoom(EpMonthcardCase):
 
     def test_arrears_provider_dispatch_and_test_rows_for_admins(self):
         self.env["ir.config_parameter"].set_param("ep_monthcard.arrears_provider", "efeitong")
-        with self.assertRaisesRegex(UserError, "Unknown property-fee provider efeitong"):
+        with self.assertRaisesRegex(UserError, "Unknown provider efeitong"):
             self.env["ep.monthcard.arrears.provider"]._get_arrears("X-1")
         self.env["ir.config_parameter"].set_param("ep_monthcard.arrears_provider", "test")
         self.assertEqual(str(self.env["ep.monthcard.arrears.provider"]._get_arrears("X-1")), "0.00")

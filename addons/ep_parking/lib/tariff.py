@@ -76,6 +76,8 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
 
+from .labels import label_class
+
 MODELS = ("per_entry", "per_hour", "time_segment", "tiered")
 CYCLES = ("24h", "midnight")
 
@@ -93,6 +95,7 @@ LABELS = {
     "cap": "Cap %(amount)s",
     "paid_earlier": "Paid earlier in cycle %(amount)s",
 }
+Label = label_class(LABELS, __name__)
 
 DAY = 86400
 _ONE_DAY = timedelta(days=1)
@@ -104,23 +107,6 @@ ZERO = Decimal("0.00")
 class FeeResult(NamedTuple):
     amount: Decimal
     lines: list
-
-
-def _make_label(key, params):
-    return Label(key, **params)
-
-
-class Label(str):
-    """A line label: English text, plus ``key`` and ``params`` for translation."""
-
-    def __new__(cls, key, **params):
-        self = str.__new__(cls, LABELS[key] % params)
-        self.key = key
-        self.params = params
-        return self
-
-    def __reduce__(self):
-        return _make_label, (self.key, self.params)
 
 
 class Rule(dict):

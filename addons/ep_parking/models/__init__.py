@@ -4,6 +4,7 @@ from . import ep_parking_plate_mixin  # noqa: F401
 from . import ep_parking_vendor_report_mixin  # noqa: F401
 from . import ep_parking_push_mixin  # noqa: F401
 from . import ep_parking_attachment_mixin  # noqa: F401
+from . import ep_parking_provider_mixin  # noqa: F401
 from . import ep_parking_region  # noqa: F401
 from . import ep_parking_payment_method  # noqa: F401
 from . import ep_parking_vendor  # noqa: F401

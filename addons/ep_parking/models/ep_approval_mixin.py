@@ -2,7 +2,7 @@ from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 APPROVAL_STATES = [
-    ("draft", "Draft"),
+    ("draft", "Not Submitted"),
     ("to_approve", "Waiting Approval"),
     ("approved", "Approved"),
     ("rejected", "Rejected"),

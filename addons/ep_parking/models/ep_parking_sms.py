@@ -1,13 +1,11 @@
 import logging
 from datetime import timedelta
 
-from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo import api, fields, models
 
 _logger = logging.getLogger(__name__)
 
 PROVIDER_PARAM = "ep_parking.sms_provider"
-DEFAULT_PROVIDER = "test"
 
 
 class EpParkingSmsProvider(models.AbstractModel):
@@ -20,24 +18,9 @@ class EpParkingSmsProvider(models.AbstractModel):
     """
 
     _name = "ep.parking.sms.provider"
+    _inherit = "ep.parking.provider.mixin"
     _description = "SMS Provider"
-
-    @api.model
-    def _get_provider_name(self):
-        # sudo: system parameters are for administrators; anonymous visitors trigger SMS too.
-        return (self.env["ir.config_parameter"].sudo().get_param(PROVIDER_PARAM) or DEFAULT_PROVIDER).strip()
-
-    @api.model
-    def _get_provider(self):
-        name = self._get_provider_name()
-        model = "%s.%s" % (self._name, name)
-        if model not in self.env:
-            raise UserError(_("Unknown SMS provider %s: check the system parameter ep_parking.sms_provider.") % name)
-        return self.env[model]
-
-    @api.model
-    def _is_test_mode(self):
-        return self._get_provider_name() == DEFAULT_PROVIDER
+    _provider_param = PROVIDER_PARAM
 
     @api.model
     def _send(self, phone, body):

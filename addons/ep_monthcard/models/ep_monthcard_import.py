@@ -87,6 +87,19 @@ class EpMonthcardImport(models.Model):
                          help="The filled template (xlsx): title row = the lot's name, then the headers and "
                               "at most 2000 cards.")
     filename = fields.Char(copy=False)
+    mode = fields.Selection(
+        [("new", "New Cards"), ("extend_free", "Free-Car Extension")], string="Import", required=True,
+        default="new", readonly=True, states={"draft": [("readonly", False)]}, track_visibility="onchange",
+        help="New cards: every row makes a card. Free-car extension (免费车导入延期, §2.3.1): rows of free cars "
+             "(a rule priced 0) already holding a valid card extend it to the row's end; other rows make "
+             "cards. An extension needs an approved request and a manager to store it.")
+    approval_request_id = fields.Many2one(
+        "ep.approval.request", string="Approval", ondelete="restrict", readonly=True,
+        states={"draft": [("readonly", False)], "checked_sheet": [("readonly", False)],
+                "checked_rows": [("readonly", False)]},
+        domain=[("approval_state", "=", "approved")], track_visibility="onchange",
+        help="The approved request (Approvals > Create Approval) an extension import is made on.")
+    extended_count = fields.Integer(string="Extended", readonly=True, copy=False)
     state = fields.Selection(IMPORT_STATES, required=True, default="draft", index=True, copy=False,
                              readonly=True, track_visibility="onchange")
     manual_lane = fields.Boolean(compute="_compute_manual_lane",
@@ -161,14 +174,18 @@ class EpMonthcardImport(models.Model):
         """入库: create every card (state created) at once; any issue found again and none is created."""
         self._check_state("checked_rows", _("Store"))
         self.env["ep.monthcard"].check_access_rights("create")
+        for record in self.filtered(lambda r: r.mode == "extend_free"):
+            record._check_extension_allowed()
         for record in self:
             cards, issues = record._check_all()
             if issues:
                 record._finish_step("store", issues, "checked_rows", {"valid_count": len(cards)})
                 continue
+            extended, cards = record._extend_free_cards(cards)
             created = record._create_cards(cards)
-            record.write({"state": "stored", "card_ids": [(6, 0, created.ids)], "line_ids": [(5, 0, 0)],
-                          "valid_count": len(cards), "error_count": 0})
+            record.write({"state": "stored", "card_ids": [(6, 0, (created | extended).ids)], "line_ids": [(5, 0, 0)],
+                          "valid_count": len(cards) + len(extended), "error_count": 0,
+                          "extended_count": len(extended)})
             if record.manual_lane:
                 record.message_post(body=_("%(count)s month cards stored. The lot is a manual lane: the import "
                                            "is complete.") % {"count": len(created)})
@@ -267,10 +284,53 @@ class EpMonthcardImport(models.Model):
         self.ensure_one()
         # sudo: whether a plate is taken is asked across every card of the lot, as the card's own check does.
         domain = [("lot_id", "=", self.lot_id.id), ("state", "in", VALID_STATES)]
+        if self.mode == "extend_free":
+            domain += [("id", "not in", self._get_free_cards().ids)]
         cards = self.env["ep.monthcard"].sudo().search_read(domain, ["plate"])
         subs = self.env["ep.monthcard.plate"].sudo().search_read(
             [("lot_id", "=", self.lot_id.id), ("card_id.state", "in", VALID_STATES)], ["plate"])
         return frozenset(row["plate"] for row in cards + subs)
+
+    # ------------------------------------------------------------ free-car extension (§2.3.1 免费车导入延期)
+    def _get_free_cards(self):
+        """The lot's valid cards of free cars (a rule priced 0, no sub plates), by main plate."""
+        self.ensure_one()
+        # sudo: as _get_taken_plates, the whole lot is looked at
+        cards = self.env["ep.monthcard"].sudo().search([
+            ("lot_id", "=", self.lot_id.id), ("state", "in", VALID_STATES), ("rule_id.price", "=", 0)])
+        return cards.filtered(lambda card: not card.plate_ids)
+
+    def _check_extension_allowed(self):
+        """免费车走邮件审批后可以进行导入延期; 二次导入 by operations with the overwrite right (managers)."""
+        self.ensure_one()
+        if not self.env.user.has_group("ep_parking.group_manager"):
+            raise UserError(_("Only a manager may store a free-car extension import."))
+        # sudo: the request may be out of the manager's sight; only its state is read
+        if self.approval_request_id.sudo().approval_state != "approved":
+            raise UserError(_("A free-car extension import needs an approved request."))
+
+    def _extend_free_cards(self, cards):
+        """Extend the free cards the rows name; returns (extended cards, rows left to create)."""
+        self.ensure_one()
+        if self.mode != "extend_free":
+            return self.env["ep.monthcard"], cards
+        free = {card.plate: card for card in self._get_free_cards()}
+        extended, rest = self.env["ep.monthcard"], []
+        for row in cards:
+            card = free.get(row.plate)
+            if not card:
+                rest.append(row)
+                continue
+            if row.rule != card.rule_id.name:
+                raise UserError(_("Row %(row)s: %(plate)s is a free car of the rule %(rule)s; its row names %(other)s.")
+                                % {"row": row.row, "plate": row.plate, "rule": card.rule_id.name, "other": row.rule})
+            end = fields.Datetime.to_string(from_lot_time(datetime.combine(row.date_end, time(23, 59, 59))))
+            if end > card.date_end:
+                card.with_context(**QUIET_CONTEXT).write({"date_end": end})
+                card.message_post(body=_("Validity extended to %(end)s by the free-car import %(import)s.")
+                                  % {"end": card.date_end, "import": self.display_name})
+            extended |= card
+        return extended, rest
 
     def _create_cards(self, cards):
         """Create the checked cards (lib/card_import.py Card) in state created; returns them.

@@ -24,8 +24,9 @@ class EpMonthcardPassAreaMember(models.Model):
                               ondelete="cascade", track_visibility="onchange")
     card_id = fields.Many2one("ep.monthcard", string="Month Card", required=True, index=True, ondelete="cascade",
                               domain=[("state", "in", VALID_STATES)], track_visibility="onchange")
-    # the lot the card is paid at (the region record rules read it)
-    lot_id = fields.Many2one(related="card_id.lot_id", string="Card's Lot", store=True, index=True, readonly=True)
+    # Set from the card on create (the region record rules read it): the lot the card is paid at.
+    lot_id = fields.Many2one("ep.parking.lot", string="Card's Lot", required=True, index=True, readonly=True,
+                             ondelete="cascade")
     region_id = fields.Many2one(related="lot_id.region_id", store=True, readonly=True)
     plate = fields.Char(related="card_id.plate", store=True, readonly=True, index=True)
     partner_id = fields.Many2one(related="card_id.partner_id", readonly=True)
@@ -63,6 +64,19 @@ class EpMonthcardPassAreaMember(models.Model):
             if member.approval_request_id.sudo().approval_state != "approved":
                 raise ValidationError(_("A one-card pass is granted on an approved request only (%(name)s is not).")
                                       % {"name": member.approval_request_id.sudo().name})
+
+    @api.model
+    def create(self, vals):
+        vals = dict(vals)
+        if vals.get("card_id"):
+            vals["lot_id"] = self.env["ep.monthcard"].browse(vals["card_id"]).lot_id.id
+        return super().create(vals)
+
+    @api.multi
+    def write(self, vals):
+        if vals.get("card_id"):
+            vals = dict(vals, lot_id=self.env["ep.monthcard"].browse(vals["card_id"]).lot_id.id)
+        return super().write(vals)
 
     @api.model
     def _find_pass(self, lot, plate, at=None):

@@ -26,8 +26,8 @@ class EpMonthcardSuspension(models.Model):
 
     card_id = fields.Many2one("ep.monthcard", string="Month Card", required=True, index=True, ondelete="cascade",
                               readonly=True, states={"planned": [("readonly", False)]})
-    lot_id = fields.Many2one(related="card_id.lot_id", store=True, index=True, readonly=True,
-                             help="The card's lot (the region record rules read it).")
+    lot_id = fields.Many2one("ep.parking.lot", required=True, index=True, readonly=True, ondelete="restrict",
+                             help="The card's lot, set on creation (the region record rules read it).")
     region_id = fields.Many2one(related="lot_id.region_id", store=True, readonly=True)
     plate = fields.Char(related="card_id.plate", readonly=True)
     requested_at = fields.Datetime(required=True, readonly=True, default=fields.Datetime.now,
@@ -45,6 +45,19 @@ class EpMonthcardSuspension(models.Model):
     end_before = fields.Datetime(string="Valid Until Before", readonly=True, copy=False)
     extension_days = fields.Integer(readonly=True, copy=False)
     note = fields.Text()
+
+    @api.model
+    def create(self, vals):
+        vals = dict(vals)
+        if vals.get("card_id"):
+            vals["lot_id"] = self.env["ep.monthcard"].browse(vals["card_id"]).lot_id.id
+        return super().create(vals)
+
+    @api.multi
+    def write(self, vals):
+        if "card_id" in vals:
+            vals = dict(vals, lot_id=self.env["ep.monthcard"].browse(vals["card_id"]).lot_id.id)
+        return super().write(vals)
 
     # ------------------------------------------------------------ checks
     @api.constrains("card_id", "suspend_from", "planned_resume", "requested_at")

@@ -239,3 +239,36 @@ class TestImport(EpMonthcardCase):
         wizard = self.env["ep.monthcard.export"].create({"lot_id": self.lot_without_server.id})
         with self.assertRaisesRegex(UserError, "no valid month card"):
             wizard.action_export()
+
+    # ------------------------------------------------------------ free-car extension (§2.3.1)
+    def test_free_car_extension_needs_an_approval_and_a_manager(self):
+        free_rule = self.Rule.create({"name": "免费车", "lot_id": self.lot.id, "price": 0})
+        card = self.new_card(plate="京F00001", rule=free_rule, days_left=10)
+        old_end = card.date_end
+        rows = [card_row("京F00001", rule="免费车", amount=0, validity="2030/01/01-2031/12/31"),
+                card_row("京F00002", rule="免费车", amount=0, validity="2030/01/01-2031/12/31")]
+        plain = self.run_to(self.new_import(rows), "checked_sheet")
+        plain.action_check_rows()
+        self.assertEqual(plain.state, "checked_sheet", "a new-cards import refuses a plate on a valid card")
+        self.assertIn("京F00001", " ".join(plain.line_ids.mapped("message")))
+
+        record = self.new_import(rows, role="manager")
+        record.mode = "extend_free"
+        self.run_to(record, "checked_rows")
+        with self.assertRaisesRegex(UserError, "approved request"):
+            record.action_store()
+        process = self.env["ep.approval.process"].create({
+            "name": "免费车导入延期", "level_ids": [(0, 0, {"user_id": self.users["manager"].id})]})
+        request = self.env["ep.approval.request"].sudo(self.users["lot_staff"]).create({
+            "name": "Extend the free cars", "process_id": process.id, "content": "Two service cars."})
+        request.action_publish()
+        request.sudo(self.users["manager"]).action_approve()
+        record.approval_request_id = request
+        with self.assertRaisesRegex(UserError, "Only a manager"):
+            record.sudo(self.users["lot_staff"]).action_store()
+        record.action_store()
+        self.assertEqual((record.state, record.extended_count, record.stored_count), ("stored", 1, 2))
+        self.assertGreater(card.date_end, old_end)
+        self.assertEqual(to_lot_time(card.date_end).date(), date(2031, 12, 31))
+        self.assertEqual(set(record.card_ids.mapped("plate")), {"京F00001", "京F00002"})
+        self.assertEqual(self.Card.search_count([("plate", "=", "京F00001"), ("lot_id", "=", self.lot.id)]), 1)

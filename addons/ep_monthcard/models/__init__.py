@@ -20,13 +20,9 @@ from . import ep_monthcard_pass_area_member  # noqa: F401
 from . import ep_monthcard_plate_swap  # noqa: F401
 from . import ep_monthcard_comparison  # noqa: F401
 from . import ep_monthcard_comparison_line  # noqa: F401
-from . import ep_monthcard_local  # noqa: F401
-from . import ep_parking_lot_comparison  # noqa: F401
 from . import ep_monthcard_reminder_channel  # noqa: F401
 from . import ep_monthcard_reminder_setting  # noqa: F401
 from . import ep_monthcard_reminder_provider  # noqa: F401
 from . import ep_monthcard_reminder  # noqa: F401
-from . import ep_parking_lot_reminder  # noqa: F401
 from . import ep_monthcard_import_line  # noqa: F401
 from . import ep_monthcard_import  # noqa: F401
-from . import ep_monthcard_remind  # noqa: F401

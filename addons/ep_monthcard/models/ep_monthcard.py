@@ -9,7 +9,7 @@ from odoo.addons.ep_parking.lib.verification import is_valid_phone, normalize_ph
 from odoo.addons.ep_parking.models.ep_parking_tariff import from_lot_time, to_lot_time
 from odoo.exceptions import UserError, ValidationError
 
-from ..lib import billing
+from ..lib import billing, reminder
 from .ep_monthcard_rule import PUSH_FIELDS
 
 CARD_STATES = [
@@ -32,6 +32,7 @@ UPSERT = "monthcard_upsert"
 DELETE = "monthcard_delete"
 # Set by action_change_rule: a card's rule changes only through it (the end moves with the price).
 RULE_CHANGE_KEY = "ep_monthcard_rule_change"
+MANUAL_REMINDER_WINDOW = "week"  # 若月卡在7天内过期，可以点击"到期提醒"推送短信消息给业主
 
 # §2.3.5 锁车: what the card asks the lot's vendor about its car's lock, and the bridge command for it.
 LOCK_STATES = [("unknown", "Unknown"), ("locked", "Locked"), ("unlocked", "Unlocked")]
@@ -109,7 +110,7 @@ class EpMonthcard(models.Model):
     partner_id = fields.Many2one("res.partner", string="Holder", index=True, ondelete="restrict",
                                  track_visibility="onchange")
     holder_name = fields.Char(
-        string="Holder Name", track_visibility="onchange",
+        track_visibility="onchange",
         help="The holder as the card was given or imported (客户); the contact, once linked, is the Holder.")
     phone = fields.Char(track_visibility="onchange")
     date_start = fields.Datetime(string="Valid From", required=True, default=fields.Datetime.now,
@@ -800,3 +801,42 @@ class EpMonthcard(models.Model):
             at = fields.Datetime.to_string(at)
         return [("lot_id", "=", lot.id), ("state", "in", VALID_STATES),
                 ("date_start", "<=", at), ("date_end", ">=", at)]
+
+    # ------------------------------------------------------------ 查看本地 (§2.3.5): ask the vendor
+    @api.multi
+    def action_view_local(self):
+        self.ensure_one()
+        self._check_can_push()
+        if not self.lot_id._can_take_commands():
+            raise UserError(_("The lot %(lot)s has no local server or toll PC: its vendor cannot be asked about "
+                              "%(plate)s.") % {"lot": self.lot_id.name, "plate": self.plate})
+        record = self.env["ep.monthcard.comparison"].create({"lot_id": self.lot_id.id, "card_id": self.id})
+        record.action_start()
+        return record._action_open_form()
+
+    # ------------------------------------------------------------ 到期提醒 (§2.3.5): remind by hand
+    @api.multi
+    def action_send_expiry_reminder(self, now=None):
+        self.ensure_one()
+        now = fields.Datetime.from_string(now or fields.Datetime.now())
+        end = fields.Datetime.from_string(self.date_end)
+        due = reminder.is_due(now, end, reminder.EXPIRING, MANUAL_REMINDER_WINDOW)
+        if self.state not in VALID_STATES or not due:
+            raise UserError(_("Only a valid card ending within %(days)s days can be reminded (%(plate)s ends on "
+                              "%(end)s).") % {"days": reminder.WINDOW_DAYS[MANUAL_REMINDER_WINDOW], "plate": self.plate,
+                                             "end": self.date_end})
+        Reminder = self.env["ep.monthcard.reminder"]
+        sms = self.env.ref("ep_monthcard.reminder_channel_sms")
+        rule = self.env["ep.monthcard.reminder.setting"]._get_lot_rules(self.lot_id)[self.lot_id.id]
+        sms_ad = bool(rule and rule[2])
+        # sudo: the log is written by the reminder engine only (staff read it)
+        log = Reminder.sudo()._remind(self, sms, reminder.EXPIRING, sms_ad, now)
+        if not log:
+            raise UserError(_("%(plate)s was already reminded of this end date.") % {"plate": self.plate})
+        if log.state == "failed":
+            raise UserError(_("The reminder to %(plate)s failed: %(error)s") % {"plate": self.plate,
+                                                                               "error": log.error})
+        # sudo: operators (who read cards only) may send the reminder; the note keeps them as author
+        self.sudo().message_post(body=_("Expiry reminder sent: %(text)s") % {"text": log.text},
+                                 author_id=self.env.user.partner_id.id)
+        return True

@@ -189,7 +189,7 @@ class EpMonthcardApplication(models.Model):
         result = super()._on_approved()
         card = self.env["ep.monthcard"].create(self._prepare_card_vals())
         # past write(): the application is approved (closed) already; this links its outcome
-        super(EpMonthcardApplication, self).write({"card_id": card.id})
+        super(EpMonthcardApplication, self).write({"card_id": card.id})  # pylint: disable=super-method-mismatch
         card.message_post(body=_("Created from the application %(name)s: the owner pays from %(day)s.")
                           % {"name": self.name, "day": self.date_start})
         self.message_post(body=_("Approved: month card created, paid from %(day)s.") % {"day": self.date_start})

@@ -36,7 +36,7 @@ class EpMonthcardComparisonLine(models.Model):
     platform_plates = fields.Char(readonly=True)
     platform_start = fields.Datetime(string="Platform From", readonly=True)
     platform_end = fields.Datetime(string="Platform Until", readonly=True)
-    platform_rule_id = fields.Many2one("ep.monthcard.rule", string="Platform Rule", readonly=True,
+    platform_rule_id = fields.Many2one("ep.monthcard.rule", readonly=True,
                                        ondelete="set null")
     vendor_card_id = fields.Integer(string="Vendor's Card ID", readonly=True)
     vendor_plates = fields.Char(readonly=True)

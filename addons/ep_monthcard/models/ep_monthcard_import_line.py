@@ -8,7 +8,7 @@ class EpMonthcardImportLine(models.Model):
     _description = "Month Card Import Issue"
     _order = "import_id, row, id"
 
-    import_id = fields.Many2one("ep.monthcard.import", string="Import", required=True, index=True,
+    import_id = fields.Many2one("ep.monthcard.import", required=True, index=True,
                                 ondelete="cascade")
     lot_id = fields.Many2one(related="import_id.lot_id", store=True, readonly=True)
     step = fields.Selection([("sheet", "Sheet Check"), ("rows", "Row Check"), ("store", "Store")], required=True)

@@ -201,7 +201,7 @@ class EpMonthcardRuleChangeRequest(models.Model):
         new_end = self._get_approved_end()
         card.with_context(**{RULE_CHANGE_KEY: True}).write({"rule_id": self.new_rule_id.id, "date_end": new_end})
         # past write(): the request is approved (closed) already; this records its outcome
-        super(EpMonthcardRuleChangeRequest, self).write({"applied_end": new_end})
+        super(EpMonthcardRuleChangeRequest, self).write({"applied_end": new_end})  # pylint: disable=super-method-mismatch
         card.message_post(body=_("Rule changed from %(old_rule)s to %(new_rule)s (request approved): valid until "
                                  "%(new_end)s instead of %(old_end)s.")
                           % {"old_rule": self.old_rule_id.name, "new_rule": self.new_rule_id.name,

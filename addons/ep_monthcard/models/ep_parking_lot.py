@@ -70,3 +70,32 @@ class EpParkingLot(models.Model):
     @api.multi
     def action_view_monthcard_rules(self):
         return self._action_open_related("ep_monthcard.ep_monthcard_rule_action")
+
+    # ------------------------------------------------------------ 厂家上报月卡 / 月卡比对 (§2.1.3)
+    @api.multi
+    def action_compare_monthcards(self):
+        self.ensure_one()
+        record = self.env["ep.monthcard.comparison"].create({"lot_id": self.id})
+        record.action_start()
+        return record._action_open_form()
+
+    @api.multi
+    def action_view_monthcard_comparisons(self):
+        return self._action_open_related("ep_monthcard.ep_monthcard_comparison_action")
+
+    # ------------------------------------------------------------ 月卡推送消息 (§2.1.3)
+    @api.multi
+    def action_open_reminder_setting(self):
+        self.ensure_one()
+        setting = self.env["ep.monthcard.reminder.setting"].with_context(active_test=False).search(
+            [("lot_id", "=", self.id)], limit=1)
+        action = {"type": "ir.actions.act_window", "name": _("Reminder Settings"),
+                  "res_model": "ep.monthcard.reminder.setting", "view_mode": "form", "target": "current",
+                  "context": {"default_lot_id": self.id}}
+        if setting:
+            action["res_id"] = setting.id
+        return action
+
+    @api.multi
+    def action_view_monthcard_reminders(self):
+        return self._action_open_related("ep_monthcard.ep_monthcard_reminder_action")

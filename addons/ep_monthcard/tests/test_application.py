@@ -114,7 +114,7 @@ class TestApplication(ApplicationCase):
         application = self.new_application()
         Wizard = self.env["ep.approval.reject"].sudo(self.users["lot_staff"])
         action = application.sudo(self.users["lot_staff"]).action_open_reject()
-        wizard = Wizard.with_context(action["context"]).create({"reason": "  "})
+        wizard = Wizard.with_context(**action["context"]).create({"reason": "  "})
         with self.assertRaisesRegex(UserError, "reason"):
             wizard.action_reject()
         wizard.reason = "ID photo unreadable"

@@ -33,7 +33,7 @@ class EpApprovalProcess(models.Model):
     level_ids = fields.One2many("ep.approval.process.level", "process_id", string="Approvers", copy=True)
     level_count = fields.Integer(compute="_compute_level_summary", string="Levels")
     approver_summary = fields.Char(compute="_compute_level_summary", string="Approvers")
-    executor_id = fields.Many2one("res.users", string="Executor", track_visibility="onchange",
+    executor_id = fields.Many2one("res.users", track_visibility="onchange",
                                   help="Who carries out approved requests: they get an activity on approval.")
     attachment_ids = fields.Many2many(
         "ir.attachment", "ep_approval_process_ir_attachment_rel", "process_id", "attachment_id",

@@ -22,7 +22,7 @@ class EpApprovalRequest(models.Model):
     name = fields.Char(string="Subject", required=True, track_visibility="onchange",
                        readonly=True, states={"draft": [("readonly", False)]})
     process_id = fields.Many2one(
-        "ep.approval.process", string="Process", required=True, ondelete="restrict", index=True,
+        "ep.approval.process", required=True, ondelete="restrict", index=True,
         domain=[("model_id", "=", False)], track_visibility="onchange")
     executor_id = fields.Many2one(related="process_id.executor_id", readonly=True)
     attachment_ids = fields.Many2many(

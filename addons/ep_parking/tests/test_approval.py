@@ -103,7 +103,7 @@ class TestApproval(EpParkingCase):
         request = self.new_request()
         request.action_publish()
         action = request.sudo(self.level1).action_open_approve()
-        wizard = self.env["ep.approval.reject"].sudo(self.level1).with_context(action["context"]).create({
+        wizard = self.env["ep.approval.reject"].sudo(self.level1).with_context(**action["context"]).create({
             "attachment_ids": [(6, 0, [self.attachment("ok.txt", 5)])]})
         self.assertEqual(wizard.decision, "approve")
         wizard.action_confirm()

@@ -7,6 +7,20 @@
     "license": "LGPL-3",
     "depends": ["ep_parking"],
     "data": [
+        "security/ir.model.access.csv",
+        "security/ep_coupon_security.xml",
+        "data/ep_coupon_data.xml",
+        "views/ep_coupon_merchant_views.xml",
+        "views/ep_coupon_authorization_views.xml",
+        "views/ep_coupon_type_views.xml",
+        "views/ep_coupon_batch_views.xml",
+        "views/ep_coupon_views.xml",
+        "views/ep_coupon_limit_views.xml",
+        "views/ep_coupon_preexit_config_views.xml",
+        "views/ep_coupon_campaign_views.xml",
         "views/ep_coupon_menus.xml",
+    ],
+    "demo": [
+        "demo/ep_coupon_demo.xml",
     ],
 }

@@ -1,1 +1,8 @@
-from . import test_install  # noqa: F401
+from . import (
+    test_authorization,  # noqa: F401
+    test_concurrency,  # noqa: F401
+    test_fee_query,  # noqa: F401
+    test_install,  # noqa: F401
+    test_issue,  # noqa: F401
+    test_limits,  # noqa: F401
+)

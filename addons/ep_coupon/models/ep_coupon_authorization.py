@@ -1,0 +1,70 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, ValidationError
+
+
+class EpCouponAuthorization(models.Model):
+    """An issuer (发券人) of a merchant (seed 000 §2.4.1 2): the first one is the super admin, who
+    alone grants and revokes the others; one phone belongs to one merchant only."""
+
+    _name = "ep.coupon.authorization"
+    _description = "Coupon Issuer Authorization"
+    _order = "merchant_id, sequence, id"
+    _rec_name = "phone"
+
+    merchant_id = fields.Many2one("ep.coupon.merchant", required=True, index=True, ondelete="cascade")
+    lot_id = fields.Many2one(related="merchant_id.lot_id", store=True, readonly=True)
+    phone = fields.Char(required=True, index=True)
+    name = fields.Char(string="Issuer")
+    user_id = fields.Many2one("res.users", string="Portal User", index=True, ondelete="set null")
+    sequence = fields.Integer(default=10)
+    is_super = fields.Boolean(string="Super Admin", readonly=True,
+                              help="The first issuer of the merchant grants and revokes the others.")
+
+    _sql_constraints = [("phone_uniq", "unique(phone)", "This phone is already bound to another merchant.")]
+
+    @api.constrains("phone", "merchant_id")
+    def _check_phone(self):
+        for auth in self:
+            other = self.search([("phone", "=", auth.phone), ("id", "!=", auth.id)], limit=1)
+            if other:
+                raise ValidationError(_("This phone is already bound to another merchant."))
+
+    @api.model
+    def create(self, vals):
+        phone = (vals.get("phone") or "").strip()
+        if phone and self.search([("phone", "=", phone)], limit=1):
+            raise ValidationError(_("This phone is already bound to another merchant."))
+        vals = dict(vals, phone=phone)
+        vals["is_super"] = not self.search_count([("merchant_id", "=", vals.get("merchant_id"))])
+        return super().create(vals)
+
+    @api.model
+    def _get_for_user(self, user):
+        return self.search([("user_id", "=", user.id)], limit=1)
+
+    @api.model
+    def _check_can_manage(self, user, merchant):
+        """Only the super admin of ``merchant`` grants or revokes its issuers (portal users);
+        back-office lot staff manage every issuer of their lots."""
+        if user.has_group("ep_parking.group_lot_staff"):
+            return True
+        # sudo: a portal user may not read the authorizations of others; this only checks theirs
+        auth = self.sudo().search([("user_id", "=", user.id), ("merchant_id", "=", merchant.id)], limit=1)
+        if not auth.is_super:
+            raise AccessError(_("Only the super admin of the merchant may grant or revoke issuers."))
+        return True
+
+    @api.model
+    def _grant(self, user, merchant, phone, name=None):
+        self._check_can_manage(user, merchant)
+        # sudo: the super admin's right was checked just above
+        return self.sudo().create({"merchant_id": merchant.id, "phone": phone, "name": name})
+
+    @api.multi
+    def _revoke(self, user):
+        for auth in self:
+            self._check_can_manage(user, auth.merchant_id)
+            if auth.is_super:
+                raise ValidationError(_("The super admin cannot revoke their own authorization."))
+        # sudo: the super admin's right was checked just above
+        return self.sudo().unlink()

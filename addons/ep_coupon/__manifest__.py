@@ -5,7 +5,7 @@
     "category": "EP Parking",
     "author": "EP Suite",
     "license": "LGPL-3",
-    "depends": ["ep_parking"],
+    "depends": ["ep_parking", "auth_signup"],
     "data": [
         "security/ir.model.access.csv",
         "security/ep_coupon_security.xml",
@@ -19,6 +19,7 @@
         "views/ep_coupon_preexit_config_views.xml",
         "views/ep_coupon_campaign_views.xml",
         "views/ep_coupon_menus.xml",
+        "views/ep_coupon_portal_templates.xml",
     ],
     "demo": [
         "demo/ep_coupon_demo.xml",

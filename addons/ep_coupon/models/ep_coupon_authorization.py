@@ -31,12 +31,37 @@ class EpCouponAuthorization(models.Model):
 
     @api.model
     def create(self, vals):
-        phone = (vals.get("phone") or "").strip()
-        if phone and self.search([("phone", "=", phone)], limit=1):
+        phone = self.env["ep.parking.phone.verification"]._normalize_phone(vals.get("phone"))
+        bound = self.search([("phone", "=", phone)], limit=1)
+        if bound:
+            if bound.merchant_id.id == vals.get("merchant_id"):
+                raise ValidationError(_("This phone is already an issuer of this merchant."))
             raise ValidationError(_("This phone is already bound to another merchant."))
         vals = dict(vals, phone=phone)
         vals["is_super"] = not self.search_count([("merchant_id", "=", vals.get("merchant_id"))])
-        return super().create(vals)
+        auth = super().create(vals)
+        if not auth.user_id:
+            auth._ensure_user()
+        return auth
+
+    def _ensure_user(self):
+        """Issuers are portal users whose login is their phone: link the existing one, or make one
+        and text them the link where they choose a password (auth_signup)."""
+        self.ensure_one()
+        # sudo: issuers are granted by merchants' super admins, who may not manage users
+        Users = self.env["res.users"].sudo().with_context(no_reset_password=True)
+        user = Users.search([("login", "=", self.phone)], limit=1)
+        if not user:
+            user = Users.create({"name": self.name or self.phone, "login": self.phone,
+                                 "groups_id": [(6, 0, [self.env.ref("base.group_portal").id])]})
+            user.partner_id.write({"phone": self.phone})
+            user.partner_id.signup_prepare()
+            self.env["ep.parking.sms.provider"]._send(self.phone, _(
+                "You may now issue the parking coupons of %(merchant)s. Choose your password at %(url)s "
+                "and log in with your phone number.") % {"merchant": self.merchant_id.name,
+                                                        "url": user.partner_id.signup_url})
+        self.sudo().write({"user_id": user.id})  # sudo: see above
+        return user
 
     @api.model
     def _get_for_user(self, user):

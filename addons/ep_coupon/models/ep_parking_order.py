@@ -86,9 +86,10 @@ class EpParkingOrder(models.Model):
         return vals
 
     def _on_paid(self):
-        super()._on_paid()
+        result = super()._on_paid()
         if self.kind == "temporary" and self.coupon_ids:
             self.coupon_ids._mark_used(self)
+        return result
 
     @api.model
     def _on_exit(self, exit_passage):

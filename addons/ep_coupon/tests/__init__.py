@@ -5,4 +5,6 @@ from . import (
     test_install,  # noqa: F401
     test_issue,  # noqa: F401
     test_limits,  # noqa: F401
+    test_merchant,  # noqa: F401
+    test_portal,  # noqa: F401
 )

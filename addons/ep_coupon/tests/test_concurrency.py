@@ -23,6 +23,7 @@ class TestIssueLimitUnderConcurrency(unittest.TestCase):
     failures as Odoo's RPC layer does; what they committed is removed afterwards."""
 
     def setUp(self):
+        super().setUp()
         self.registry = odoo.registry(get_db_name())
         with api.Environment.manage(), self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})

@@ -15,7 +15,7 @@ class TestIssue(EpCouponCase, UnplatedMixin):
             self.fixed._issue_coupon(PLATE)
 
     def test_merchant_must_be_approved(self):
-        draft = self.env["ep.coupon.merchant"].create({"name": "New", "phone": "1", "lot_id": self.lot.id})
+        draft = self.env["ep.coupon.merchant"].create({"name": "New", "phone": "13800000099", "lot_id": self.lot.id})
         self.enter(hours=4, minutes=30)
         with self.assertRaisesRegex(UserError, "not active"):
             draft._issue_coupon(PLATE)

@@ -25,6 +25,23 @@ SESSION_KEY = "ep_unplated_visits"
 SESSION_MAX = 5
 
 
+def session_visit(visit_id):
+    """The visit ``visit_id`` when this browser holds its access token, else None."""
+    token = (request.session.get(SESSION_KEY) or {}).get(str(visit_id))
+    visit = payment.public_env()["ep.parking.unplated"].browse(int(visit_id)).exists()
+    return visit if visit and visit._check_token(token) else None
+
+
+def session_open_visit(lot):
+    """The visit in ``lot`` this browser entered with (or proved at the exit), if any: the
+    driver's phone is the one that scanned (merchant coupons for unplated cars, §2.2.4)."""
+    for visit_id in reversed(list(request.session.get(SESSION_KEY) or {})):
+        visit = session_visit(visit_id)
+        if visit and visit.lot_id == lot and visit.state == "in_lot":
+            return visit
+    return None
+
+
 class UnplatedPages(http.Controller):
 
     # ------------------------------------------------------------ helpers
@@ -48,17 +65,10 @@ class UnplatedPages(http.Controller):
         request.session[SESSION_KEY] = visits
 
     def _session_visit(self, visit_id):
-        token = (request.session.get(SESSION_KEY) or {}).get(str(visit_id))
-        visit = self._env()["ep.parking.unplated"].browse(int(visit_id)).exists()
-        return visit if visit and visit._check_token(token) else None
+        return session_visit(visit_id)
 
     def _session_open_visit(self, lot):
-        """The visit in ``lot`` this browser entered with (or proved at the exit), if any."""
-        for visit_id in reversed(list(request.session.get(SESSION_KEY) or {})):
-            visit = self._session_visit(visit_id)
-            if visit and visit.lot_id == lot and visit.state == "in_lot":
-                return visit
-        return None
+        return session_open_visit(lot)
 
     def _render(self, template, values):
         return request.render(template, dict(values, test_mode=self._env()["ep.parking.sms.provider"]._is_test_mode()))

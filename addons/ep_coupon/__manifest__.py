@@ -20,6 +20,7 @@
         "views/ep_coupon_campaign_views.xml",
         "views/ep_coupon_menus.xml",
         "views/ep_coupon_portal_templates.xml",
+        "views/ep_coupon_export_actions.xml",
     ],
     "demo": [
         "demo/ep_coupon_demo.xml",

@@ -5,6 +5,7 @@
     "category": "EP Parking",
     "author": "EP Suite",
     "license": "LGPL-3",
+    "external_dependencies": {"python": ["xlsxwriter"]},
     "depends": ["ep_device_bridge", "account", "l10n_generic_coa", "portal", "website", "base_tier_validation"],
     "data": [
         "security/ep_parking_groups.xml",

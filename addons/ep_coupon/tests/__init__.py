@@ -1,6 +1,7 @@
 from . import (
     test_authorization,  # noqa: F401
     test_concurrency,  # noqa: F401
+    test_export,  # noqa: F401
     test_fee_query,  # noqa: F401
     test_install,  # noqa: F401
     test_issue,  # noqa: F401

@@ -18,3 +18,4 @@ from . import test_payment_portal  # noqa: F401
 from . import test_order  # noqa: F401
 from . import test_approval  # noqa: F401
 from . import test_bulk  # noqa: F401
+from . import test_xlsx_export  # noqa: F401

@@ -21,7 +21,7 @@ which is why these routes need no CSRF token.
 import json
 
 from odoo import _, http
-from odoo.addons.ep_parking.controllers.payment import offered_channels, order_url, undo_request
+from odoo.addons.ep_parking.controllers.payment import order_url, undo_request
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.http import request
 
@@ -120,8 +120,7 @@ class MerchantApi(http.Controller):
         return dict(common.coupon_dict(coupon), warning=warning or None)
 
     def _own_type(self, merchant, type_id):
-        coupon_type = merchant.env["ep.coupon.type"].search([
-            ("id", "=", common.parse_int(type_id, _("the coupon type"))), ("lot_id", "=", merchant.lot_id.id)])
+        coupon_type = common.own_type(merchant, type_id)
         if not coupon_type:
             raise ApiError(404, _("No such coupon type at your lot."))
         return coupon_type
@@ -146,27 +145,14 @@ class MerchantApi(http.Controller):
         return {"types": [{"id": t.id, "name": t.name, "face_value": common.money(t.face_value),
                            "purchase_price": common.money(t.purchase_price), "available": available.get(t.id, 0)}
                           for t in types] if merchant.kind == "fixed" else [],
-                "channels": [{"id": c.id, "name": c.name} for c in offered_channels(
-                    merchant.lot_id, 1, kind="coupon")]}
+                "channels": [{"id": c.id, "name": c.name} for c in common.purchase_channels(merchant)]}
 
     @endpoint("purchases", methods=("POST",))
     def api_buy(self, auth, type_id=None, count=None, channel_id=None, **kwargs):
         merchant = auth.merchant_id
-        coupon_type = self._own_type(merchant, type_id)
-        count = common.parse_int(count, _("the number of coupons"))
-        channel = self._channel(merchant, coupon_type.purchase_price * max(count, 1), channel_id)
-        batch = merchant._buy(coupon_type, count, channel)
-        status_url = order_url(batch.order_id)
-        checkout = batch.order_id.action_start_payment(status_url)
-        return dict(common.batch_dict(batch), checkout_url=checkout or status_url, status_url=status_url)
-
-    def _channel(self, merchant, amount, channel_id):
-        channels = offered_channels(merchant.lot_id, amount, kind="coupon")
-        channel = channels.filtered(lambda c: str(c.id) == str(channel_id or ""))
-        if not channel:
-            raise UserError(_("Choose how to pay: %s.") % ", ".join(channels.mapped("name")) if channels
-                            else _("The lot %s takes no online payment for coupons.") % merchant.lot_id.name)
-        return channel
+        self._own_type(merchant, type_id)
+        batch, checkout_url = common.buy(merchant, type_id, count, channel_id)
+        return dict(common.batch_dict(batch), checkout_url=checkout_url, status_url=order_url(batch.order_id))
 
     @endpoint("purchases")
     def api_purchases(self, auth, **kwargs):

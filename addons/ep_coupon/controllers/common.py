@@ -8,6 +8,7 @@ merchant's methods as superuser after the checks here (sudo: portal users have n
 from datetime import datetime, timedelta
 
 from odoo import SUPERUSER_ID, _
+from odoo.addons.ep_parking.controllers.payment import offered_channels, order_url
 from odoo.addons.ep_parking.models.ep_parking_tariff import monetary_to_decimal, to_lot_time
 from odoo.exceptions import UserError
 from odoo.http import request
@@ -32,6 +33,37 @@ def own_record(merchant, model, record_id):
     except (TypeError, ValueError):
         return merchant.env[model].browse()
     return merchant.env[model].search([("id", "=", record_id), ("merchant_id", "=", merchant.id)], limit=1)
+
+
+def own_type(merchant, type_id):
+    """The coupon type ``type_id`` of the merchant's lot, or an empty recordset."""
+    return merchant.env["ep.coupon.type"].search([
+        ("id", "=", parse_int(type_id, _("the coupon type"))), ("lot_id", "=", merchant.lot_id.id)])
+
+
+def purchase_channels(merchant):
+    return offered_channels(merchant.lot_id, 1, kind="coupon")
+
+
+def purchase_channel(merchant, channel_id):
+    """The online channel ``channel_id`` the merchant may pay a purchase with; UserError otherwise."""
+    channels = purchase_channels(merchant)
+    channel = channels.filtered(lambda c: str(c.id) == str(channel_id or ""))
+    if not channel:
+        raise UserError(_("Choose how to pay: %s.") % ", ".join(channels.mapped("name")) if channels
+                        else _("The lot %s takes no online payment for coupons.") % merchant.lot_id.name)
+    return channel
+
+
+def buy(merchant, type_id, count, channel_id):
+    """A purchase (§2.4.4 4 C) handed to its channel: ``(batch, URL the merchant pays at)``."""
+    coupon_type = own_type(merchant, type_id)
+    if not coupon_type:
+        raise UserError(_("No such coupon type at your lot."))
+    batch = merchant._buy(coupon_type, parse_int(count, _("the number of coupons")),
+                          purchase_channel(merchant, channel_id))
+    status_url = order_url(batch.order_id)
+    return batch, batch.order_id.action_start_payment(status_url) or status_url
 
 
 def parse_int(value, label, default=None):

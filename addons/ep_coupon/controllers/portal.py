@@ -10,7 +10,7 @@ See common.py for who acts for which merchant; api.py has the same actions as JS
 import werkzeug
 
 from odoo import _, http
-from odoo.addons.ep_parking.controllers.payment import offered_channels, order_url, undo_request
+from odoo.addons.ep_parking.controllers.payment import order_url, undo_request
 from odoo.addons.ep_parking.lib import qr
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
@@ -96,12 +96,9 @@ class MerchantPortal(CustomerPortal):
         merchant = auth.merchant_id
 
         def issue():
-            coupon_type = None
-            if type_id:
-                coupon_type = merchant.env["ep.coupon.type"].search([
-                    ("id", "=", common.parse_int(type_id, _("the coupon type"))), ("lot_id", "=", merchant.lot_id.id)])
-                if not coupon_type:
-                    raise UserError(_("No such coupon type at your lot."))
+            coupon_type = common.own_type(merchant, type_id) if type_id else None
+            if type_id and not coupon_type:
+                raise UserError(_("No such coupon type at your lot."))
             return merchant._issue_coupon(plate, coupon_type=coupon_type, phone=phone)
 
         values = {"plate": plate or "", "phone": phone or "", "types": merchant._get_available_types(),
@@ -140,7 +137,7 @@ class MerchantPortal(CustomerPortal):
         types = merchant.env["ep.coupon.type"].search([("lot_id", "=", merchant.lot_id.id), ("kind", "=", "fixed")])
         return {"coupon_types": types if merchant.kind == "fixed" else types.browse(),
                 "available": dict((t.id, n) for t, n in merchant._get_available_types()),
-                "channels": offered_channels(merchant.lot_id, 1, kind="coupon")}
+                "channels": common.purchase_channels(merchant)}
 
     @http.route("/my/coupons/types", type="http", auth="user", website=True, methods=["GET"])
     def portal_merchant_types(self, **kwargs):
@@ -153,18 +150,7 @@ class MerchantPortal(CustomerPortal):
         merchant = auth.merchant_id
 
         def buy():
-            coupon_type = merchant.env["ep.coupon.type"].search([
-                ("id", "=", common.parse_int(type_id, _("the coupon type"))), ("lot_id", "=", merchant.lot_id.id)])
-            if not coupon_type:
-                raise UserError(_("No such coupon type at your lot."))
-            number = common.parse_int(count, _("the number of coupons"))
-            channel = offered_channels(merchant.lot_id, 1, kind="coupon").filtered(
-                lambda c: str(c.id) == str(channel_id or ""))
-            if not channel:
-                raise UserError(_("Please choose how to pay."))
-            batch = merchant._buy(coupon_type, number, channel)
-            status_url = order_url(batch.order_id)
-            return batch.order_id.action_start_payment(status_url) or status_url
+            return common.buy(merchant, type_id, count, channel_id)[1]
 
         url, refusal = self._attempt("types", auth, buy, **self._types_values(merchant))
         return refusal or request.redirect(url)

@@ -134,8 +134,9 @@ class EpCouponMerchant(models.Model):
             except LimitExceeded as exc:
                 raise UserError(_("The %(kind)s limit of %(merchant)s for this %(period)s is reached: "
                                   "%(left)s left.") % {
-                    "kind": dict(limit._fields["kind"].selection)[limit.kind], "merchant": self.name,
-                    "period": dict(limit._fields["period"].selection)[limit.period], "left": exc.available}) from exc
+                    "kind": dict(limit._fields["kind"]._description_selection(self.env))[limit.kind],
+                    "merchant": self.name, "left": exc.available,
+                    "period": dict(limit._fields["period"]._description_selection(self.env))[limit.period]}) from exc
 
     def _find_entry(self, plate, phone=None):
         """The open entry of ``plate`` at the merchant's lot (§2.4.4: only cars in the lot get coupons);

@@ -3,7 +3,6 @@ list's filter, the rows staff may see, the file for its creator only."""
 import xlrd
 
 from odoo.addons.ep_parking.tests.common import EpHttpCase, ago, make_division, make_vendor_lot, setup_payments
-from odoo.tools import config
 
 PASSWORD = "Ep-Staff-Export-2026!"
 
@@ -39,7 +38,7 @@ class TestCouponExport(EpHttpCase):
 
     def download(self, user, url, expect=200):
         self.authenticate(user.login, PASSWORD)
-        response = self.request("GET", "http://127.0.0.1:%s%s" % (config["http_port"], url))
+        response = self.request("GET", self.url(url))
         self.assertEqual(response.status_code, expect, response.text[:500])
         return response
 

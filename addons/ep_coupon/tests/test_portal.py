@@ -1,9 +1,7 @@
 """The merchant portal and its JSON endpoints over HTTP (seed 000 §2.4.4 2-4), as an issuer of one
 merchant, as the issuer of another merchant (refused) and as a driver scanning the claim QR code."""
-import re
 
 from odoo.addons.ep_parking.tests.common import EpHttpCase, ago, make_division, make_vendor_lot, setup_payments
-from odoo.tools import config
 
 PASSWORD = "Ep-Merchant-2026!"
 
@@ -44,20 +42,6 @@ class TestMerchantPortal(EpHttpCase):
         return merchant
 
     # ------------------------------------------------------------ helpers
-    def url(self, path):
-        return "http://127.0.0.1:%s%s" % (config["http_port"], path)
-
-    def open(self, path, expect=200):
-        response = self.request("GET", self.url(path))
-        self.assertEqual(response.status_code, expect, response.text[:2000])
-        return response
-
-    def post(self, page, path, expect=200, **data):
-        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
-        response = self.request("POST", self.url(path), data=dict(data, csrf_token=token))
-        self.assertEqual(response.status_code, expect, response.text[:2000])
-        return response
-
     def api(self, method, route, expect=200, body=None, **params):
         kwargs = {"params": params, "headers": {"X-EP-Client": "test"}}
         if method == "POST":

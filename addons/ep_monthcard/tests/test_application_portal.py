@@ -2,7 +2,6 @@
 import re
 
 from odoo.addons.ep_parking.tests.common import EpHttpCase, make_division
-from odoo.tools import config
 
 from .test_application import PNG
 
@@ -25,20 +24,6 @@ class TestApplicationPortal(EpHttpCase):
             "ep_region_ids": [(6, 0, division.ids)],
             "groups_id": [(6, 0, [self.env.ref("ep_parking.group_lot_staff").id])]})
         self.Application = self.env["ep.monthcard.application"]
-
-    def url(self, path):
-        return "http://127.0.0.1:%s%s" % (config["http_port"], path)
-
-    def open(self, path, expect=200):
-        response = self.request("GET", self.url(path))
-        self.assertEqual(response.status_code, expect, response.text[:2000])
-        return response
-
-    def post(self, page, path, files=None, **data):
-        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
-        response = self.request("POST", self.url(path), data=dict(data, csrf_token=token), files=files)
-        self.assertEqual(response.status_code, 200, response.text[:2000])
-        return response
 
     def form(self, **data):
         values = {"plate": "粤b·12345", "lot_id": str(self.lot.id), "phone": "13800138000",

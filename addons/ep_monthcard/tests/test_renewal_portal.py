@@ -7,7 +7,6 @@ from datetime import datetime
 from odoo import fields
 from odoo.addons.ep_parking.models.ep_parking_tariff import from_lot_time
 from odoo.addons.ep_parking.tests.common import EpHttpCase, make_division, make_vendor_lot, setup_payments
-from odoo.tools import config
 
 PASSWORD = "Ep-Card-Owner-2026!"
 
@@ -37,20 +36,6 @@ class TestRenewalPortal(EpHttpCase):
         self.Renewal = self.env["ep.monthcard.renewal"]
 
     # ------------------------------------------------------------ helpers
-    def url(self, path):
-        return "http://127.0.0.1:%s%s" % (config["http_port"], path)
-
-    def open(self, path, expect=200):
-        response = self.request("GET", self.url(path))
-        self.assertEqual(response.status_code, expect, response.text[:2000])
-        return response
-
-    def post(self, page, path, expect=200, **data):
-        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
-        response = self.request("POST", self.url(path), data=dict(data, csrf_token=token))
-        self.assertEqual(response.status_code, expect, response.text[:2000])
-        return response
-
     def login(self):
         self.authenticate("ep_card_owner", PASSWORD)
 

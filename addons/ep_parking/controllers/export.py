@@ -1,4 +1,4 @@
-"""``/ep/export/xlsx/<export id>``: the file of a back-office list export (models/ep_parking_xlsx_export.py).
+"""``/ep/export/xlsx/<export id>``: the file of a back-office list export (wizard/ep_parking_xlsx_export.py).
 Only its creator may download it (transient record); the rows are read as them."""
 from odoo import http
 from odoo.exceptions import AccessError, UserError

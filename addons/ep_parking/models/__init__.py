@@ -36,4 +36,3 @@ from . import ep_approval_process  # noqa: F401
 from . import ep_approval_process_level  # noqa: F401
 from . import ep_approval_request  # noqa: F401
 from . import tier_definition  # noqa: F401
-from . import ep_parking_xlsx_export  # noqa: F401

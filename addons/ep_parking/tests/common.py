@@ -1,3 +1,4 @@
+import re
 from datetime import datetime, timedelta
 
 from odoo import fields
@@ -141,6 +142,22 @@ class EpHttpCase(HttpCase):
             return self.opener.request(method, url, **kwargs)
         finally:
             self.env["res.users"].invalidate_cache()  # every model: the request wrote through its own env
+
+    def url(self, path):
+        return "http://127.0.0.1:%s%s" % (config["http_port"], path)
+
+    def open(self, path, expect=200):
+        """GET ``path`` of the test server, asserting the status."""
+        response = self.request("GET", self.url(path))
+        self.assertEqual(response.status_code, expect, response.text[:2000])
+        return response
+
+    def post(self, page, path, expect=200, files=None, **data):
+        """POST a form to ``path`` with the CSRF token of ``page`` (a response), asserting the status."""
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+        response = self.request("POST", self.url(path), data=dict(data, csrf_token=token), files=files)
+        self.assertEqual(response.status_code, expect, response.text[:2000])
+        return response
 
     def url_open(self, url, data=None, timeout=30):
         if url.startswith("/"):

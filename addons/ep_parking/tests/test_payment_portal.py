@@ -6,7 +6,6 @@ from datetime import timedelta
 
 from odoo import fields
 from odoo.exceptions import AccessError
-from odoo.tools import config
 
 from .common import EpHttpCase, ago, make_division, make_vendor_lot, setup_payments
 
@@ -26,18 +25,6 @@ class TestPaymentPortal(EpHttpCase):
         self.Gateway = self.env["ep.parking.test.payment"]
 
     # ------------------------------------------------------------ helpers
-    def open(self, path, expect=200):
-        response = self.request("GET", "http://127.0.0.1:%s%s" % (config["http_port"], path))
-        self.assertEqual(response.status_code, expect, response.text[:2000])
-        return response
-
-    def post(self, page, path, expect=200, **data):
-        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
-        response = self.request("POST", "http://127.0.0.1:%s%s" % (config["http_port"], path),
-                                data=dict(data, csrf_token=token))
-        self.assertEqual(response.status_code, expect, response.text[:2000])
-        return response
-
     def enter(self, plate=PLATE, **delta):
         return self.env["ep.parking.passage"].create({
             "lot_id": self.lot.id, "plate": plate, "direction": "in", "passage_time": ago(**delta),

@@ -7,7 +7,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from ..lib.xlsx import MAX_SHEET_ROWS, xlsx_bytes
-from .ep_parking_tariff import to_lot_time
+from ..models.ep_parking_tariff import to_lot_time
 
 READ_BATCH = 1000
 

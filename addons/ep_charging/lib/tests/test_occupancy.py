@@ -61,3 +61,13 @@ def test_money_helpers():
     for bad in (1.5, True, "abc", "NaN", None):
         with pytest.raises(ValueError):
             to_decimal(bad)
+
+
+def test_fee_equal_to_the_deposit_leaves_neither_refund_nor_arrears():
+    # 45 minutes past the free time: 2 started units of 1.5 = 3.00, the whole deposit
+    assert occupancy_fee(RULE, at(0), at(0), at(60), "3") == (Decimal("3.00"), Decimal("0.00"), Decimal("0.00"))
+
+
+def test_seed_example_with_a_charging_order():
+    # charged 8:00-9:00, left at 10:00: 45 minutes past the 15 free → 2 units → 3.00 of the 10.00 deposit
+    assert occupancy_fee(RULE, at(60), at(0), at(120), 10) == (Decimal("3.00"), Decimal("7.00"), Decimal("0.00"))

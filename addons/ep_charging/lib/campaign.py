@@ -17,26 +17,32 @@ def _percent(campaign, key):
     return pct
 
 
-def campaign_applies(campaign, when, station):
-    """Whether ``campaign`` covers a session at ``when`` (date or datetime) at ``station`` (a code)."""
-    day = when.date() if isinstance(when, datetime) else when
-    if not isinstance(day, date):
-        raise ValueError("when must be a date or datetime, got %r" % (when,))
-    start, end = campaign["start"], campaign["end"]
-    if end < start:
+def check_campaign(campaign):
+    """``(electricity_pct, service_pct)`` of a well-formed campaign; ValueError saying what is wrong."""
+    if campaign["end"] < campaign["start"]:
         raise ValueError("the campaign ends before it starts")
     weekdays = list(campaign.get("weekdays") or [])
     if any(not isinstance(w, int) or isinstance(w, bool) or not 0 <= w <= 6 for w in weekdays):
         raise ValueError("weekdays are 0 (Monday) to 6 (Sunday), got %r" % (weekdays,))
+    return _percent(campaign, "electricity_pct"), _percent(campaign, "service_pct")
+
+
+def campaign_applies(campaign, when, station):
+    """Whether ``campaign`` covers a session at ``when`` (date or datetime) at ``station`` (a code)."""
+    check_campaign(campaign)
+    day = when.date() if isinstance(when, datetime) else when
+    if not isinstance(day, date):
+        raise ValueError("when must be a date or datetime, got %r" % (when,))
+    weekdays = list(campaign.get("weekdays") or [])
     stations = list(campaign.get("stations") or [])
-    return (start <= day <= end and (not weekdays or day.weekday() in weekdays)
+    return (campaign["start"] <= day <= campaign["end"] and (not weekdays or day.weekday() in weekdays)
             and (not stations or station in stations))
 
 
 def apply_campaign(cost, campaign, when, station):
     """``cost`` with the campaign's discounts when it applies (else ``cost`` unchanged); the lines
     keep the prices before the discount."""
-    electricity_pct, service_pct = _percent(campaign, "electricity_pct"), _percent(campaign, "service_pct")
+    electricity_pct, service_pct = check_campaign(campaign)
     if not campaign_applies(campaign, when, station):
         return cost
     electricity = round_half_up(to_decimal(cost.electricity) * (HUNDRED - electricity_pct) / HUNDRED)

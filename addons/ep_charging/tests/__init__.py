@@ -1,1 +1,7 @@
-from . import test_install  # noqa: F401
+from . import (
+    test_charger,  # noqa: F401
+    test_install,  # noqa: F401
+    test_session,  # noqa: F401
+    test_station,  # noqa: F401
+    test_tariff,  # noqa: F401
+)

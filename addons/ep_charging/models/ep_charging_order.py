@@ -1,0 +1,191 @@
+import json
+from datetime import timedelta
+from decimal import Decimal
+
+from odoo import _, api, fields, models
+from odoo.addons.ep_parking.models.ep_parking_tariff import to_lot_time
+from odoo.exceptions import UserError
+
+from ..lib.charger_events import STOP_REASONS
+from ..lib.tou import Cost, charge_cost
+
+CHARGE_STATES = [("pending", "Starting"), ("charging", "Charging"), ("done", "Charging Complete"),
+                 ("failed", "Failed")]
+PAYMENT_STATES = [("unpaid", "Unpaid"), ("paid", "Paid"), ("free", "Free")]
+END_REASONS = [("full", "Battery Full"), ("user", "Stopped by the Driver"), ("balance", "Balance Used Up"),
+               ("fault", "Charger Fault"), ("remote", "Stopped Remotely"), ("unplugged", "Unplugged"),
+               ("other", "Other")]
+assert [key for key, _label in END_REASONS] == list(STOP_REASONS)
+ZERO = Decimal("0.00")
+
+
+class EpChargingOrder(models.Model):
+    """A charging order (充电订单, seed 004 §5.1): one session of one gun, from the charger's
+    ``session_started`` to ``session_stopped``; its meter readings price it with the station's TOU
+    tariff (lib/tou.py ``charge_cost``) and the running campaign (lib/campaign.py)."""
+
+    _name = "ep.charging.order"
+    _description = "Charging Order"
+    _order = "start_at desc, id desc"
+
+    name = fields.Char(string="Order Number", required=True, readonly=True, copy=False, default="/")
+    station_id = fields.Many2one("ep.charging.station", required=True, readonly=True, index=True,
+                                 ondelete="restrict")
+    charger_id = fields.Many2one("ep.charging.charger", readonly=True, index=True, ondelete="set null")
+    connector_id = fields.Many2one("ep.charging.connector", string="Gun", readonly=True, ondelete="set null")
+    lot_id = fields.Many2one(related="station_id.lot_id", store=True, readonly=True)
+    region_id = fields.Many2one(related="station_id.region_id", store=True, readonly=True)
+    currency_id = fields.Many2one(related="station_id.currency_id", readonly=True)
+    session_ref = fields.Char(string="Charger Session", readonly=True, index=True)
+    partner_id = fields.Many2one("res.partner", string="Owner", readonly=True, index=True)
+    phone = fields.Char(readonly=True, index=True)
+    plate = fields.Char(readonly=True, index=True)
+    card_number = fields.Char(readonly=True)
+    merchant_order_no = fields.Char(string="Merchant Order No.", readonly=True, index=True,
+                                    help="The payment's reference at the gateway.")
+    start_at = fields.Datetime(string="Charging Start", readonly=True, index=True)
+    end_at = fields.Datetime(string="Charging End", readonly=True)
+    duration_minutes = fields.Integer(compute="_compute_duration", store=True, string="Duration (minutes)")
+    duration = fields.Char(compute="_compute_duration", store=True, string="Charging Time")
+    start_kwh = fields.Float(digits=(16, 3), readonly=True)
+    end_kwh = fields.Float(digits=(16, 3), readonly=True)
+    kwh = fields.Float(string="Energy (kWh)", digits=(16, 3), readonly=True)
+    electricity_fee = fields.Monetary(readonly=True)
+    service_fee = fields.Monetary(readonly=True)
+    amount_before_discount = fields.Monetary(readonly=True)
+    discount_amount = fields.Monetary(readonly=True)
+    amount_total = fields.Monetary(string="Total Received", readonly=True)
+    campaign_id = fields.Many2one("ep.charging.campaign", readonly=True, ondelete="set null")
+    charge_state = fields.Selection(CHARGE_STATES, string="Charging State", required=True, default="pending",
+                                    readonly=True, index=True)
+    payment_state = fields.Selection(PAYMENT_STATES, required=True, default="unpaid", readonly=True, index=True)
+    end_reason = fields.Selection(END_REASONS, readonly=True)
+    reading_ids = fields.One2many("ep.charging.meter.reading", "order_id", string="Meter Readings", readonly=True)
+    cost_lines = fields.Text(readonly=True, help="Energy and amounts per rate type (JSON).")
+    cost_summary = fields.Text(compute="_compute_cost_summary", string="Cost by Rate Type")
+
+    _sql_constraints = [("session_uniq", "unique(charger_id, session_ref)", "A charger session is one order.")]
+
+    @api.depends("start_at", "end_at")
+    def _compute_duration(self):
+        for order in self:
+            if order.start_at and order.end_at:
+                seconds = int((fields.Datetime.from_string(order.end_at)
+                               - fields.Datetime.from_string(order.start_at)).total_seconds())
+                order.duration_minutes = seconds // 60
+                order.duration = _("%(minutes)s min %(seconds)s s") % {"minutes": seconds // 60,
+                                                                        "seconds": seconds % 60}
+            else:
+                order.duration_minutes, order.duration = 0, False
+
+    @api.depends("cost_lines")
+    def _compute_cost_summary(self):
+        labels = dict(self.env["ep.charging.tariff.segment"]._fields["kind"]._description_selection(self.env))
+        for order in self:
+            lines = json.loads(order.cost_lines or "[]")
+            order.cost_summary = "\n".join(
+                _("%(type)s: %(kwh)s kWh, electricity %(electricity)s, service %(service)s") % dict(
+                    line, type=labels.get(line["type"], line["type"])) for line in lines) or False
+
+    @api.model
+    def create(self, vals):
+        if vals.get("name", "/") == "/":
+            vals["name"] = self.env["ir.sequence"].next_by_code("ep.charging.order") or "/"
+        return super().create(vals)
+
+    @api.multi
+    def unlink(self):
+        if self.filtered(lambda o: o.charge_state != "failed" or o.payment_state == "paid"):
+            raise UserError(_("Charging orders are kept; only failed, unpaid ones may be deleted."))
+        return super().unlink()
+
+    # ------------------------------------------------------------ charger events
+    @api.model
+    def _find_session(self, charger, session):
+        return self.search([("charger_id", "=", charger.id), ("session_ref", "=", session)], limit=1)
+
+    @api.model
+    def _on_session_started(self, charger, gun, data, when):
+        """The charger started ``data["session"]``: the order the suite asked for (``order``), or a new
+        one for a session started at the pile (a card swiped)."""
+        order = self._find_session(charger, data["session"])
+        if not order and data.get("order"):
+            order = self.search([("name", "=", data["order"]), ("charger_id", "=", charger.id),
+                                 ("charge_state", "=", "pending")], limit=1)
+        if not order:
+            order = self.create({"station_id": charger.station_id.id, "charger_id": charger.id,
+                                 "connector_id": gun.id, "card_number": data.get("card")})
+        order.write({"session_ref": data["session"], "connector_id": gun.id, "charge_state": "charging",
+                     "start_at": when, "start_kwh": float(data["meter_kwh"])})
+        order._add_reading(when, data["meter_kwh"])
+        gun.state = "charging"
+        return order
+
+    @api.model
+    def _on_meter(self, charger, gun, data, when):
+        order = self._get_running(charger, data)
+        order._add_reading(when, data["meter_kwh"])
+        return order
+
+    @api.model
+    def _on_session_stopped(self, charger, gun, data, when):
+        order = self._get_running(charger, data)
+        order._add_reading(when, data["meter_kwh"])
+        order.write({"end_at": when, "end_kwh": float(data["meter_kwh"]), "end_reason": data["reason"]})
+        order._settle()
+        gun.state = "occupied"
+        return order
+
+    def _get_running(self, charger, data):
+        order = self._find_session(charger, data["session"])
+        if not order:
+            raise UserError(_("No charging order for session %(session)s of charger %(charger)s.")
+                            % {"session": data["session"], "charger": charger.code})
+        if order.charge_state != "charging":
+            raise UserError(_("The charging order %s is not charging any more.") % order.name)
+        return order
+
+    def _add_reading(self, when, kwh):
+        self.ensure_one()
+        return self.env["ep.charging.meter.reading"].create({"order_id": self.id, "at": when, "kwh": float(kwh)})
+
+    # ------------------------------------------------------------ pricing
+    def _get_cost(self):
+        """``(Cost, campaign)`` of the order from its readings, in lot time."""
+        self.ensure_one()
+        readings = [(to_lot_time(r.at), Decimal(str(r.kwh)).quantize(Decimal("0.001")))
+                    for r in self.reading_ids.sorted(lambda r: (r.at, r.id))]
+        segments = self.station_id._get_segments()
+        if not segments or len(readings) < 2:
+            kwh = readings[-1][1] - readings[0][1] if readings else Decimal(0)
+            return Cost(ZERO, ZERO, ZERO, [("flat", kwh, ZERO, ZERO)] if kwh else []), \
+                self.env["ep.charging.campaign"]
+        cost = charge_cost(segments, readings)
+        return self.env["ep.charging.campaign"]._apply(cost, readings[0][0].date(), self.station_id)
+
+    def _prepare_settle_vals(self, cost, base, campaign):
+        kwh = sum((line[1] for line in cost.lines), Decimal(0))
+        return {"kwh": float(kwh), "electricity_fee": float(cost.electricity), "service_fee": float(cost.service),
+                "amount_before_discount": float(base.total), "discount_amount": float(base.total - cost.total),
+                "amount_total": float(cost.total), "campaign_id": campaign.id or False, "charge_state": "done",
+                "payment_state": "free" if not cost.total else "unpaid",
+                "cost_lines": json.dumps([{"type": t, "kwh": str(k), "electricity": str(e), "service": str(s)}
+                                          for t, k, e, s in cost.lines])}
+
+    def _settle(self):
+        for order in self:
+            cost, campaign = order._get_cost()
+            base = cost
+            if campaign:
+                readings = [(to_lot_time(r.at), Decimal(str(r.kwh)).quantize(Decimal("0.001")))
+                            for r in order.reading_ids.sorted(lambda r: (r.at, r.id))]
+                base = charge_cost(order.station_id._get_segments(), readings)
+            order.write(order._prepare_settle_vals(cost, base, campaign))
+
+    @api.model
+    def _cron_fail_stale(self, hours=24):
+        """Orders still starting a day later never began: failed (the charger never answered)."""
+        limit = fields.Datetime.to_string(fields.Datetime.from_string(fields.Datetime.now()) - timedelta(hours=hours))
+        stale = self.search([("charge_state", "=", "pending"), ("create_date", "<", limit)])
+        stale.write({"charge_state": "failed"})
+        return stale

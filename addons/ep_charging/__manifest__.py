@@ -15,6 +15,7 @@
         "views/ep_charging_charger_views.xml",
         "views/ep_charging_campaign_views.xml",
         "views/ep_charging_order_views.xml",
+        "views/ep_charging_card_views.xml",
         "views/ep_charging_export_actions.xml",
         "views/ep_charging_menus.xml",
     ],

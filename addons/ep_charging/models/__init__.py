@@ -12,3 +12,8 @@ from . import ep_charging_meter_reading  # noqa: F401
 from . import ep_charging_order  # noqa: F401
 from . import ep_charging_occupancy  # noqa: F401
 from . import ep_device_event  # noqa: F401
+from . import ep_charging_card  # noqa: F401
+from . import ep_charging_card_transaction  # noqa: F401
+from . import res_partner  # noqa: F401
+from . import ep_charging_user  # noqa: F401
+from . import ep_charging_reservation  # noqa: F401

@@ -58,6 +58,7 @@ class EpChargingOccupancy(models.Model):
     @api.model
     def _on_space_occupied(self, charger, gun, data, when):
         station = charger.station_id
+        self.env["ep.charging.reservation"]._on_arrival(gun, data.get("plate"), when)
         if not station.occupancy_active or not station.occupancy_rule_id:
             return self.browse()
         if self.search_count([("connector_id", "=", gun.id), ("state", "=", "occupied")]):

@@ -41,6 +41,8 @@ class EpChargingOrder(models.Model):
     phone = fields.Char(readonly=True, index=True)
     plate = fields.Char(readonly=True, index=True)
     card_number = fields.Char(readonly=True)
+    card_id = fields.Many2one("ep.charging.card", readonly=True, ondelete="set null")
+    amount_paid = fields.Monetary(readonly=True, help="Paid so far (from the card at the end of charging).")
     merchant_order_no = fields.Char(string="Merchant Order No.", readonly=True, index=True,
                                     help="The payment's reference at the gateway.")
     start_at = fields.Datetime(string="Charging Start", readonly=True, index=True)
@@ -118,8 +120,25 @@ class EpChargingOrder(models.Model):
         order.write({"session_ref": data["session"], "connector_id": gun.id, "charge_state": "charging",
                      "start_at": when, "start_kwh": float(data["meter_kwh"])})
         order._add_reading(when, data["meter_kwh"])
+        if data.get("card") and not order._attach_card(data["card"], charger):
+            return order
         gun.state = "charging"
         return order
+
+    def _attach_card(self, number, charger):
+        """A card swiped at the pile pays the order; without the minimum balance the pile is told to
+        stop (启动充电最低金额) and the order fails. Returns whether charging may go on."""
+        self.ensure_one()
+        card = self.env["ep.charging.card"].search([("name", "=", number), ("station_id", "=", self.station_id.id)],
+                                                   limit=1)
+        if card:
+            self.write({"card_id": card.id, "partner_id": card.partner_id.id, "phone": card.phone})
+        if card and card._can_start(charger):
+            return True
+        self.write({"charge_state": "failed", "end_reason": "balance", "end_at": self.start_at})
+        charger._send("stop_charge", {"gun": self.connector_id.number, "session": self.session_ref,
+                                      "reason": "balance" if card else "unknown_card"})
+        return False
 
     @api.model
     def _on_meter(self, charger, gun, data, when):
@@ -150,18 +169,30 @@ class EpChargingOrder(models.Model):
         return self.env["ep.charging.meter.reading"].create({"order_id": self.id, "at": when, "kwh": float(kwh)})
 
     # ------------------------------------------------------------ pricing
-    def _get_cost(self):
-        """``(Cost, campaign)`` of the order from its readings, in lot time."""
+    def _get_readings(self):
+        """``[(lot time, cumulative kWh)]`` in time order."""
         self.ensure_one()
-        readings = [(to_lot_time(r.at), Decimal(str(r.kwh)).quantize(Decimal("0.001")))
-                    for r in self.reading_ids.sorted(lambda r: (r.at, r.id))]
-        segments = self.station_id._get_segments()
+        return [(to_lot_time(r.at), Decimal(str(r.kwh)).quantize(Decimal("0.001")))
+                for r in self.reading_ids.sorted(lambda r: (r.at, r.id))]
+
+    def _get_segments(self):
+        """The owner's own tariff (a VIP's free one), else the station's (``[]`` when free)."""
+        self.ensure_one()
+        own = self.env["ep.charging.user"]._get_tariff(self.partner_id)
+        return own._get_segments() if own else self.station_id._get_segments()
+
+    def _get_cost(self):
+        """``(cost, cost before the campaign, campaign)`` of the order from its readings."""
+        self.ensure_one()
+        readings = self._get_readings()
+        segments = self._get_segments()
         if not segments or len(readings) < 2:
             kwh = readings[-1][1] - readings[0][1] if readings else Decimal(0)
-            return Cost(ZERO, ZERO, ZERO, [("flat", kwh, ZERO, ZERO)] if kwh else []), \
-                self.env["ep.charging.campaign"]
-        cost = charge_cost(segments, readings)
-        return self.env["ep.charging.campaign"]._apply(cost, readings[0][0].date(), self.station_id)
+            free = Cost(ZERO, ZERO, ZERO, [("flat", kwh, ZERO, ZERO)] if kwh else [])
+            return free, free, self.env["ep.charging.campaign"]
+        base = charge_cost(segments, readings)
+        cost, campaign = self.env["ep.charging.campaign"]._apply(base, readings[0][0].date(), self.station_id)
+        return cost, base, campaign
 
     def _prepare_settle_vals(self, cost, base, campaign):
         kwh = sum((line[1] for line in cost.lines), Decimal(0))
@@ -173,14 +204,13 @@ class EpChargingOrder(models.Model):
                                           for t, k, e, s in cost.lines])}
 
     def _settle(self):
+        """Price the finished session; a card pays what its balance covers."""
         for order in self:
-            cost, campaign = order._get_cost()
-            base = cost
-            if campaign:
-                readings = [(to_lot_time(r.at), Decimal(str(r.kwh)).quantize(Decimal("0.001")))
-                            for r in order.reading_ids.sorted(lambda r: (r.at, r.id))]
-                base = charge_cost(order.station_id._get_segments(), readings)
+            cost, base, campaign = order._get_cost()
             order.write(order._prepare_settle_vals(cost, base, campaign))
+            if order.card_id and cost.total:
+                paid = order.card_id._pay(order, cost.total)
+                order.write({"amount_paid": float(paid.paid), "payment_state": "unpaid" if paid.unpaid else "paid"})
 
     @api.model
     def _cron_fail_stale(self, hours=24):

@@ -1,0 +1,94 @@
+from decimal import Decimal
+
+from odoo import _, api, fields, models
+from odoo.addons.ep_parking.models.ep_parking_tariff import monetary_to_decimal
+from odoo.exceptions import UserError, ValidationError
+
+from ..lib.wallet import can_start, debit, refund, top_up
+
+
+class EpChargingCard(models.Model):
+    """A charging card (seed 004 §7.2 电子卡, §7.3 实体卡): an electronic card in the owner's app or a
+    physical IC card swiped at the pile, with a balance that only its transactions change
+    (top-up, charge, refund), each under a lock of the card row."""
+
+    _name = "ep.charging.card"
+    _description = "Charging Card"
+    _order = "create_date desc, id desc"
+
+    name = fields.Char(string="Card Number", required=True, index=True, copy=False)
+    kind = fields.Selection([("electronic", "Electronic Card"), ("physical", "Physical IC Card")], required=True,
+                            default="electronic")
+    station_id = fields.Many2one("ep.charging.station", required=True, index=True, ondelete="restrict")
+    lot_id = fields.Many2one(related="station_id.lot_id", store=True, readonly=True)
+    region_id = fields.Many2one(related="station_id.region_id", store=True, readonly=True)
+    currency_id = fields.Many2one(related="station_id.currency_id", readonly=True)
+    partner_id = fields.Many2one("res.partner", string="User", index=True, ondelete="restrict")
+    phone = fields.Char()
+    user_number = fields.Char(help="Physical cards: the number the IC card writer gives.")
+    balance = fields.Monetary(readonly=True, copy=False)
+    state = fields.Selection([("active", "Enabled"), ("disabled", "Disabled")], required=True, default="active")
+    transaction_ids = fields.One2many("ep.charging.card.transaction", "card_id", string="Records", readonly=True)
+
+    _sql_constraints = [
+        ("name_uniq", "unique(name)", "Card numbers are unique."),
+        ("balance_positive", "CHECK(balance >= 0)", "A card balance never goes below zero."),
+    ]
+
+    @api.multi
+    def unlink(self):
+        if self.filtered(lambda card: card.balance or card.transaction_ids):
+            raise UserError(_("A card with a balance or records cannot be deleted: refund and disable it."))
+        return super().unlink()
+
+    def _lock(self):
+        """The card's current balance, its row locked until the transaction ends."""
+        self.ensure_one()
+        self.env.cr.execute("SELECT balance FROM ep_charging_card WHERE id = %s FOR UPDATE", [self.id])
+        self.invalidate_cache(["balance"], self.ids)
+        return monetary_to_decimal(self.env.cr.fetchone()[0])
+
+    def _record(self, kind, amount, balance, order=None, note=None):
+        self.ensure_one()
+        # sudo: the balance is written only here, by the card's own operations, after their checks
+        self.sudo().write({"balance": float(balance)})
+        return self.env["ep.charging.card.transaction"].sudo().create({
+            "card_id": self.id, "kind": kind, "amount": float(amount), "balance": float(balance),
+            "order_id": order.id if order else False, "note": note})
+
+    def _check_usable(self):
+        if self.state != "active":
+            raise UserError(_("The card %s is disabled.") % self.name)
+
+    @api.multi
+    def _top_up(self, amount, note=None):
+        self.ensure_one()
+        self._check_usable()
+        try:
+            balance = top_up(self._lock(), Decimal(str(amount)))
+        except ValueError as exc:
+            raise ValidationError(_("Top-up refused: %s") % exc) from None
+        return self._record("topup", Decimal(str(amount)), balance, note=note)
+
+    @api.multi
+    def _refund(self, amount=None, note=None):
+        self.ensure_one()
+        current = self._lock()
+        try:
+            balance = refund(current, None if amount is None else Decimal(str(amount)))
+        except ValueError as exc:
+            raise ValidationError(_("Refund refused: %s") % exc) from None
+        return self._record("refund", balance - current, balance, note=note)
+
+    def _can_start(self, charger):
+        self.ensure_one()
+        return self.state == "active" and can_start(monetary_to_decimal(self.balance),
+                                                    monetary_to_decimal(charger.min_balance))
+
+    def _pay(self, order, amount):
+        """Charge ``amount`` of ``order`` to the card: the part the balance paid and what is unpaid."""
+        self.ensure_one()
+        result = debit(self._lock(), amount)
+        if result.paid:
+            self._record("charge", -result.paid, result.balance, order=order)
+        return result

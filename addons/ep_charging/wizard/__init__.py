@@ -1,0 +1,1 @@
+from . import ep_charging_card_operation  # noqa: F401

@@ -5,7 +5,7 @@
     "category": "EP Parking",
     "author": "EP Suite",
     "license": "LGPL-3",
-    "depends": ["ep_parking"],
+    "depends": ["ep_parking", "board"],
     "data": [
         "security/ir.model.access.csv",
         "security/ep_charging_security.xml",
@@ -16,6 +16,7 @@
         "views/ep_charging_campaign_views.xml",
         "views/ep_charging_order_views.xml",
         "views/ep_charging_card_views.xml",
+        "views/ep_charging_statistics_views.xml",
         "views/ep_charging_export_actions.xml",
         "views/ep_charging_menus.xml",
     ],

@@ -17,3 +17,4 @@ from . import ep_charging_card_transaction  # noqa: F401
 from . import res_partner  # noqa: F401
 from . import ep_charging_user  # noqa: F401
 from . import ep_charging_reservation  # noqa: F401
+from . import ep_charging_statistics  # noqa: F401

@@ -48,6 +48,10 @@ class EpChargingStation(models.Model):
                                       help="The station charges occupancy fees.")
     # 支付设置, 发票设置, 运营设置 (third-party platform)
     online_payment = fields.Boolean(default=True, string="Electronic Payment")
+    payment_fee_pct = fields.Float(string="Payment Fee Rate (%)", digits=(5, 3), default=0.6,
+                                   help="What the payment channels keep of the amounts received (手续费).")
+    service_share_pct = fields.Float(string="Service Share (%)", digits=(5, 2),
+                                     help="The part of the service income owed to the platform operator.")
     einvoice_enabled = fields.Boolean(string="E-invoices", help="Owners may ask for e-invoices of their orders.")
     platform_enabled = fields.Boolean(string="Third-party Platform", help="Report to the interconnection platform.")
     platform_operator_id = fields.Char(string="Operator ID")

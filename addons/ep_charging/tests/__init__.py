@@ -5,5 +5,6 @@ from . import (
     test_reservation,  # noqa: F401
     test_session,  # noqa: F401
     test_station,  # noqa: F401
+    test_statistics,  # noqa: F401
     test_tariff,  # noqa: F401
 )

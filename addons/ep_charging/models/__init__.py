@@ -18,3 +18,5 @@ from . import res_partner  # noqa: F401
 from . import ep_charging_user  # noqa: F401
 from . import ep_charging_reservation  # noqa: F401
 from . import ep_charging_statistics  # noqa: F401
+from . import ep_charging_reduction  # noqa: F401
+from . import ep_parking_order  # noqa: F401

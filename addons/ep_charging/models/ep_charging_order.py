@@ -117,8 +117,11 @@ class EpChargingOrder(models.Model):
         if not order:
             order = self.create({"station_id": charger.station_id.id, "charger_id": charger.id,
                                  "connector_id": gun.id, "card_number": data.get("card")})
+        occupancy = self.env["ep.charging.occupancy"].search([("connector_id", "=", gun.id),
+                                                              ("state", "=", "occupied")], limit=1)
         order.write({"session_ref": data["session"], "connector_id": gun.id, "charge_state": "charging",
-                     "start_at": when, "start_kwh": float(data["meter_kwh"])})
+                     "start_at": when, "start_kwh": float(data["meter_kwh"]),
+                     "plate": order.plate or occupancy.plate or False})
         order._add_reading(when, data["meter_kwh"])
         if data.get("card") and not order._attach_card(data["card"], charger):
             return order
@@ -208,6 +211,7 @@ class EpChargingOrder(models.Model):
         for order in self:
             cost, base, campaign = order._get_cost()
             order.write(order._prepare_settle_vals(cost, base, campaign))
+            self.env["ep.charging.reduction"]._issue_for(order)
             if order.card_id and cost.total:
                 paid = order.card_id._pay(order, cost.total)
                 order.write({"amount_paid": float(paid.paid), "payment_state": "unpaid" if paid.unpaid else "paid"})

@@ -46,6 +46,13 @@ class EpChargingStation(models.Model):
                                         track_visibility="onchange")
     occupancy_active = fields.Boolean(readonly=True, track_visibility="onchange",
                                       help="The station charges occupancy fees.")
+    # parking reductions earned by charging (减免)
+    reduction_kind = fields.Selection([("none", "None"), ("amount", "Amount Off"), ("free", "Free Parking")],
+                                      string="Parking Reduction", required=True, default="none",
+                                      help="What a completed charging order takes off the car's parking fee.")
+    reduction_amount = fields.Monetary()
+    reduction_min_kwh = fields.Float(string="Minimum Energy (kWh)", digits=(16, 3),
+                                     help="Sessions charging less earn no reduction.")
     # 支付设置, 发票设置, 运营设置 (third-party platform)
     online_payment = fields.Boolean(default=True, string="Electronic Payment")
     payment_fee_pct = fields.Float(string="Payment Fee Rate (%)", digits=(5, 3), default=0.6,

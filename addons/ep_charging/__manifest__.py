@@ -19,6 +19,7 @@
         "views/ep_charging_statistics_views.xml",
         "views/ep_charging_export_actions.xml",
         "views/ep_charging_menus.xml",
+        "views/ep_charging_portal_templates.xml",
     ],
     "demo": [
         "demo/ep_charging_demo.xml",

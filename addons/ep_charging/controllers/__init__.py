@@ -1,1 +1,1 @@
-from . import qr  # noqa: F401
+from . import portal, qr  # noqa: F401

@@ -13,6 +13,8 @@ class EpChargingOccupancy(models.Model):
 
     _name = "ep.charging.occupancy"
     _description = "Charging Occupancy Order"
+    _inherit = ["ep.charging.payable.mixin"]
+    _payment_kind = "deposit"
     _order = "arrived_at desc, id desc"
 
     name = fields.Char(string="Order Number", required=True, readonly=True, copy=False, default="/")
@@ -25,6 +27,8 @@ class EpChargingOccupancy(models.Model):
     plate = fields.Char(readonly=True, index=True)
     rule_id = fields.Many2one("ep.charging.occupancy.rule", readonly=True, ondelete="restrict")
     order_id = fields.Many2one("ep.charging.order", string="Charging Order", readonly=True, ondelete="set null")
+    partner_id = fields.Many2one("res.partner", string="Owner", readonly=True, index=True,
+                                 help="The owner of the charging order, who pays the arrears.")
     charge_state = fields.Selection(related="order_id.charge_state", string="Charging Order State", readonly=True)
     charge_start_at = fields.Datetime(related="order_id.start_at", readonly=True)
     charge_end_at = fields.Datetime(related="order_id.end_at", readonly=True)
@@ -93,7 +97,15 @@ class EpChargingOccupancy(models.Model):
             charge_end = fields.Datetime.from_string(order.end_at or left_at)
         result = self.rule_id._compute_fee(charge_end, fields.Datetime.from_string(self.arrived_at),
                                            fields.Datetime.from_string(left_at), self.deposit)
-        self.write({"left_at": left_at, "order_id": order.id or False, "fee": float(result.fee),
+        self.write({"left_at": left_at, "order_id": order.id or False, "partner_id": order.partner_id.id or False,
+                    "fee": float(result.fee),
                     "refund": float(result.refund), "arrears": float(result.arrears),
                     "state": "arrears" if result.arrears else "settled"})
         return result
+
+    # ------------------------------------------------------------ the owner pays the arrears (欠费补缴)
+    def _get_amount_due(self):
+        return self._money(self.arrears) if self.state == "arrears" else self._money(0)
+
+    def _on_payment(self, order):
+        self.write({"state": "paid"})

@@ -26,6 +26,7 @@ class EpChargingOrder(models.Model):
 
     _name = "ep.charging.order"
     _description = "Charging Order"
+    _inherit = ["ep.charging.payable.mixin"]
     _order = "start_at desc, id desc"
 
     name = fields.Char(string="Order Number", required=True, readonly=True, copy=False, default="/")
@@ -100,6 +101,28 @@ class EpChargingOrder(models.Model):
         if self.filtered(lambda o: o.charge_state != "failed" or o.payment_state == "paid"):
             raise UserError(_("Charging orders are kept; only failed, unpaid ones may be deleted."))
         return super().unlink()
+
+    # ------------------------------------------------------------ the owner starts a charge (scan the gun)
+    @api.model
+    def _request_start(self, gun, partner):
+        """Ask the pile to start charging on ``gun`` for ``partner``, paid from their electronic card at
+        the station, which must hold the pile's minimum balance (启动充电最低金额)."""
+        charger = gun.charger_id
+        if not charger.operating or not charger.active:
+            raise UserError(_("The charger %s is out of service.") % charger.code)
+        if gun.state not in ("idle", "occupied"):
+            raise UserError(_("The gun %s is not free.") % gun.name)
+        card = self.env["ep.charging.card"].search([
+            ("partner_id", "=", partner.id), ("station_id", "=", gun.station_id.id), ("kind", "=", "electronic"),
+            ("state", "=", "active")], limit=1)
+        if not card or not card._can_start(charger):
+            raise UserError(_("Top up your charging card of %(station)s: starting needs at least %(amount)s.")
+                            % {"station": gun.station_id.name, "amount": self._money(charger.min_balance)})
+        order = self.create({"station_id": gun.station_id.id, "charger_id": charger.id, "connector_id": gun.id,
+                             "partner_id": partner.id, "phone": partner.mobile or partner.phone or False,
+                             "card_id": card.id, "card_number": card.name})
+        charger._send("start_charge", {"gun": gun.number, "order": order.name, "card": card.name})
+        return order
 
     # ------------------------------------------------------------ charger events
     @api.model
@@ -215,6 +238,16 @@ class EpChargingOrder(models.Model):
             if order.card_id and cost.total:
                 paid = order.card_id._pay(order, cost.total)
                 order.write({"amount_paid": float(paid.paid), "payment_state": "unpaid" if paid.unpaid else "paid"})
+
+    # ------------------------------------------------------------ online payment of the rest
+    def _get_amount_due(self):
+        if self.charge_state != "done" or self.payment_state != "unpaid":
+            return ZERO
+        return self._money(self.amount_total) - self._money(self.amount_paid)
+
+    def _on_payment(self, order):
+        self.write({"amount_paid": float(self._money(self.amount_paid) + self._money(order.amount)),
+                    "payment_state": "paid", "merchant_order_no": order.name})
 
     @api.model
     def _cron_fail_stale(self, hours=24):

@@ -17,6 +17,8 @@ class EpChargingReservation(models.Model):
 
     _name = "ep.charging.reservation"
     _description = "Charging Reservation"
+    _inherit = ["ep.charging.payable.mixin"]
+    _payment_kind = "reservation"
     _order = "start_at desc, id desc"
 
     name = fields.Char(string="Order Number", required=True, readonly=True, copy=False, default="/")
@@ -127,3 +129,12 @@ class EpChargingReservation(models.Model):
         expired.write({"state": "expired"})
         expired._release()
         return expired
+
+    # ------------------------------------------------------------ the owner pays the fee
+    def _get_amount_due(self):
+        if self.payment_state != "unpaid" or self.state == "cancelled":
+            return self._money(0)
+        return self._money(self.fee)
+
+    def _on_payment(self, order):
+        self.write({"payment_state": "paid"})

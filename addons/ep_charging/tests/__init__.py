@@ -2,6 +2,7 @@ from . import (
     test_card,  # noqa: F401
     test_charger,  # noqa: F401
     test_install,  # noqa: F401
+    test_portal,  # noqa: F401
     test_reduction,  # noqa: F401
     test_reservation,  # noqa: F401
     test_session,  # noqa: F401

@@ -1,4 +1,10 @@
+import itertools
+import json
+import os
+
 from odoo.addons.ep_parking.tests.common import EpParkingLotCase
+
+EVENT_IDS = itertools.count(int.from_bytes(os.urandom(3), "big"))
 
 SEED_SEGMENTS = [("flat", "00:00", 0.8), ("peak", "10:00", 0.9), ("sharp", "17:00", 1.0), ("valley", "22:00", 0.5)]
 
@@ -18,15 +24,16 @@ class EpChargingCase(EpParkingLotCase):
             "station_id": cls.station.id, "code": "YKCT0001", "model": "YKC", "current_type": "ac"})
 
     def report(self, kind, at, charger=None, **fields):
-        """The charger reports ``kind`` at ``at`` (a naive UTC datetime) through the bridge's ingestion."""
-        import json
-        charger = charger or self.charger
-        self._event_seq = getattr(self, "_event_seq", 0) + 1
-        Event = self.env["ep.device.event"]
-        payload = dict(fields, event_id="t-%s" % self._event_seq, type=kind)
-        ids = Event._ingest([{"site_code": charger.site_code, "device_code": charger.code,
-                              "event_id": payload["event_id"], "event_type": kind,
-                              "device_ts": at.strftime("%Y-%m-%d %H:%M:%S"), "payload": json.dumps(payload)}])
-        events = Event.browse(list(ids))
-        events._dispatch()
-        return events
+        return report_event(self.env, charger or self.charger, kind, at, **fields)
+
+
+def report_event(env, charger, kind, at, **fields):
+    """``charger`` reports ``kind`` at ``at`` (a naive UTC datetime) through the bridge's ingestion."""
+    payload = dict(fields, event_id="t-%s" % next(EVENT_IDS), type=kind)
+    Event = env["ep.device.event"]
+    ids = Event._ingest([{"site_code": charger.site_code, "device_code": charger.code,
+                          "event_id": payload["event_id"], "event_type": kind,
+                          "device_ts": at.strftime("%Y-%m-%d %H:%M:%S"), "payload": json.dumps(payload)}])
+    events = Event.browse(list(ids))
+    events._dispatch()
+    return events

@@ -23,6 +23,8 @@ def make_charger(transaction, password):
         station.action_activate_occupancy()
         charger = env["ep.charging.charger"].create({"station_id": station.id, "code": code})
         charger.device_id.set_mqtt_password(password)
+        env["ep.charging.card"].create({"name": "IC-" + code, "kind": "physical",
+                                        "station_id": station.id})._top_up(30)
     return site, code
 
 
@@ -31,7 +33,7 @@ def orders(transaction, site):
         order = env["ep.charging.order"].search([("station_id.code", "=", site)])
         occupancy = env["ep.charging.occupancy"].search([("station_id.code", "=", site)])
         return ([(o.charge_state, o.kwh, o.electricity_fee, o.service_fee, o.amount_total, o.end_reason,
-                  len(o.reading_ids)) for o in order],
+                  len(o.reading_ids), o.payment_state, o.card_id.balance) for o in order],
                 [(o.state, o.plate, o.fee, o.refund, o.arrears, bool(o.order_id)) for o in occupancy])
 
 
@@ -45,7 +47,8 @@ def test_a_session_through_the_broker(transaction, broker, bridges):
         # lot time is UTC+8: 21:00 local is 13:00Z
         steps = [
             ("space_occupied", {"gun": 1, "plate": "粤B·12345", "ts": "2026-12-03T12:50:00Z"}),
-            ("session_started", {"gun": 1, "session": "S-1", "meter_kwh": "100.000", "ts": "2026-12-03T13:00:00Z"}),
+            ("session_started", {"gun": 1, "session": "S-1", "meter_kwh": "100.000", "card": "IC-" + code,
+                                 "ts": "2026-12-03T13:00:00Z"}),
             ("meter", {"gun": 1, "session": "S-1", "meter_kwh": 102, "ts": "2026-12-03T14:00:00Z"}),
             ("meter", {"gun": 1, "session": "S-1", "meter_kwh": "106", "ts": "2026-12-03T16:00:00Z"}),
             ("session_stopped", {"gun": 1, "session": "S-1", "meter_kwh": "108", "reason": "full",
@@ -58,8 +61,9 @@ def test_a_session_through_the_broker(transaction, broker, bridges):
             wait_until(lambda event_id=event_id: _event_state(transaction, event_id) == "done",
                        message="%s handled" % kind)
         charging, occupancy = orders(transaction, site)
-        # 21-22 sharp 2 kWh, 22-24 valley 4 kWh, 00-01 flat 2 kWh; service 0.4 a kWh
-        assert charging == [("done", 8.0, 5.6, 3.2, 8.8, "full", 4)]
+        # 21-22 sharp 2 kWh, 22-24 valley 4 kWh, 00-01 flat 2 kWh; service 0.4 a kWh: 8.80 from the card,
+        # which paid the 10.00 deposit at the start and got 8.50 of it back
+        assert charging == [("done", 8.0, 5.6, 3.2, 8.8, "full", 4, "paid", 19.7)]
         # left at 01:45 local: 30 minutes past the 15 free after charging → 1.5 of the 10.00 deposit
         assert occupancy == [("settled", "粤B12345", 1.5, 8.5, 0.0, True)]
     finally:

@@ -1,5 +1,6 @@
 # isort: skip_file
 from . import ep_charging_payable_mixin  # noqa: F401
+from . import ep_charging_station_document_mixin  # noqa: F401
 from . import ep_device  # noqa: F401
 from . import ep_charging_tariff  # noqa: F401
 from . import ep_charging_tariff_segment  # noqa: F401

@@ -80,10 +80,26 @@ class EpChargingCard(models.Model):
             raise ValidationError(_("Refund refused: %s") % exc) from None
         return self._record("refund", balance - current, balance, note=note)
 
-    def _can_start(self, charger):
+    def _can_start(self, charger, deposit=0):
+        """Whether the card holds the pile's minimum balance, plus the occupancy deposit it will pay."""
         self.ensure_one()
         return self.state == "active" and can_start(monetary_to_decimal(self.balance),
-                                                    monetary_to_decimal(charger.min_balance))
+                                                    monetary_to_decimal(charger.min_balance) + Decimal(deposit))
+
+    def _take_deposit(self, order, amount):
+        """Take the occupancy deposit (预付占位押金) of ``order`` from the card, all of it or refuse."""
+        self.ensure_one()
+        result = debit(self._lock(), amount)
+        if result.unpaid:
+            raise UserError(_("The card %(card)s cannot pay the deposit of %(amount)s.")
+                            % {"card": self.name, "amount": amount})
+        return self._record("deposit", -result.paid, result.balance, order=order)
+
+    def _refund_deposit(self, order, amount):
+        """What the occupancy left of the deposit goes back to the card (退还押金)."""
+        self.ensure_one()
+        balance = top_up(self._lock(), amount)
+        return self._record("deposit_refund", amount, balance, order=order)
 
     def _pay(self, order, amount):
         """Charge ``amount`` of ``order`` to the card: the part the balance paid and what is unpaid."""

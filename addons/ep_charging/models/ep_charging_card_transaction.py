@@ -12,8 +12,9 @@ class EpChargingCardTransaction(models.Model):
     region_id = fields.Many2one(related="card_id.region_id", store=True, readonly=True)
     lot_id = fields.Many2one(related="card_id.lot_id", store=True, readonly=True)
     currency_id = fields.Many2one(related="card_id.currency_id", readonly=True)
-    kind = fields.Selection([("topup", "Top-up"), ("charge", "Charging"), ("refund", "Refund")], required=True,
-                            readonly=True)
+    kind = fields.Selection([("topup", "Top-up"), ("charge", "Charging"), ("refund", "Refund"),
+                             ("deposit", "Occupancy Deposit"), ("deposit_refund", "Deposit Refund")],
+                            required=True, readonly=True)
     amount = fields.Monetary(readonly=True, help="Positive in, negative out.")
     balance = fields.Monetary(string="Balance After", readonly=True)
     order_id = fields.Many2one("ep.charging.order", readonly=True, ondelete="set null")

@@ -13,17 +13,11 @@ class EpChargingOccupancy(models.Model):
 
     _name = "ep.charging.occupancy"
     _description = "Charging Occupancy Order"
-    _inherit = ["ep.charging.payable.mixin"]
+    _inherit = ["ep.charging.station.document.mixin", "ep.charging.payable.mixin"]
     _payment_kind = "deposit"
     _order = "arrived_at desc, id desc"
 
-    name = fields.Char(string="Order Number", required=True, readonly=True, copy=False, default="/")
-    station_id = fields.Many2one("ep.charging.station", required=True, readonly=True, index=True,
-                                 ondelete="restrict")
     connector_id = fields.Many2one("ep.charging.connector", string="Gun", readonly=True, ondelete="set null")
-    lot_id = fields.Many2one(related="station_id.lot_id", store=True, readonly=True)
-    region_id = fields.Many2one(related="station_id.region_id", store=True, readonly=True)
-    currency_id = fields.Many2one(related="station_id.currency_id", readonly=True)
     plate = fields.Char(readonly=True, index=True)
     rule_id = fields.Many2one("ep.charging.occupancy.rule", readonly=True, ondelete="restrict")
     order_id = fields.Many2one("ep.charging.order", string="Charging Order", readonly=True, ondelete="set null")
@@ -52,12 +46,6 @@ class EpChargingOccupancy(models.Model):
             else:
                 occupancy.minutes = 0
 
-    @api.model
-    def create(self, vals):
-        if vals.get("name", "/") == "/":
-            vals["name"] = self.env["ir.sequence"].next_by_code("ep.charging.occupancy") or "/"
-        return super().create(vals)
-
     # ------------------------------------------------------------ space camera events
     @api.model
     def _on_space_occupied(self, charger, gun, data, when):
@@ -69,8 +57,7 @@ class EpChargingOccupancy(models.Model):
             raise UserError(_("The space of gun %s is already occupied.") % gun.name)
         rule = station.occupancy_rule_id
         return self.create({"station_id": station.id, "connector_id": gun.id, "rule_id": rule.id,
-                            "plate": normalize_plate(data.get("plate") or ""), "arrived_at": when,
-                            "deposit": rule.deposit})
+                            "plate": normalize_plate(data.get("plate") or ""), "arrived_at": when})
 
     @api.model
     def _on_space_freed(self, charger, gun, data, when):
@@ -95,10 +82,13 @@ class EpChargingOccupancy(models.Model):
         charge_end = None
         if order:  # still charging when the car left: the free time starts now
             charge_end = fields.Datetime.from_string(order.end_at or left_at)
+        deposit = self._money(order.deposit_amount) if order else self._money(0)  # prepaid at the start
         result = self.rule_id._compute_fee(charge_end, fields.Datetime.from_string(self.arrived_at),
-                                           fields.Datetime.from_string(left_at), self.deposit)
+                                           fields.Datetime.from_string(left_at), deposit)
+        if result.refund and order.card_id:
+            order.card_id._refund_deposit(order, result.refund)
         self.write({"left_at": left_at, "order_id": order.id or False, "partner_id": order.partner_id.id or False,
-                    "fee": float(result.fee),
+                    "deposit": float(deposit), "fee": float(result.fee),
                     "refund": float(result.refund), "arrears": float(result.arrears),
                     "state": "arrears" if result.arrears else "settled"})
         return result

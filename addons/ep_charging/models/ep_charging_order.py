@@ -26,17 +26,11 @@ class EpChargingOrder(models.Model):
 
     _name = "ep.charging.order"
     _description = "Charging Order"
-    _inherit = ["ep.charging.payable.mixin"]
+    _inherit = ["ep.charging.station.document.mixin", "ep.charging.payable.mixin"]
     _order = "start_at desc, id desc"
 
-    name = fields.Char(string="Order Number", required=True, readonly=True, copy=False, default="/")
-    station_id = fields.Many2one("ep.charging.station", required=True, readonly=True, index=True,
-                                 ondelete="restrict")
     charger_id = fields.Many2one("ep.charging.charger", readonly=True, index=True, ondelete="set null")
     connector_id = fields.Many2one("ep.charging.connector", string="Gun", readonly=True, ondelete="set null")
-    lot_id = fields.Many2one(related="station_id.lot_id", store=True, readonly=True)
-    region_id = fields.Many2one(related="station_id.region_id", store=True, readonly=True)
-    currency_id = fields.Many2one(related="station_id.currency_id", readonly=True)
     session_ref = fields.Char(string="Charger Session", readonly=True, index=True)
     partner_id = fields.Many2one("res.partner", string="Owner", readonly=True, index=True)
     phone = fields.Char(readonly=True, index=True)
@@ -44,6 +38,8 @@ class EpChargingOrder(models.Model):
     card_number = fields.Char(readonly=True)
     card_id = fields.Many2one("ep.charging.card", readonly=True, ondelete="set null")
     amount_paid = fields.Monetary(readonly=True, help="Paid so far (from the card at the end of charging).")
+    deposit_amount = fields.Monetary(string="Occupancy Deposit", readonly=True,
+                                     help="Taken from the card at the start; what the occupancy leaves is refunded.")
     merchant_order_no = fields.Char(string="Merchant Order No.", readonly=True, index=True,
                                     help="The payment's reference at the gateway.")
     start_at = fields.Datetime(string="Charging Start", readonly=True, index=True)
@@ -90,12 +86,6 @@ class EpChargingOrder(models.Model):
                 _("%(type)s: %(kwh)s kWh, electricity %(electricity)s, service %(service)s") % dict(
                     line, type=labels.get(line["type"], line["type"])) for line in lines) or False
 
-    @api.model
-    def create(self, vals):
-        if vals.get("name", "/") == "/":
-            vals["name"] = self.env["ir.sequence"].next_by_code("ep.charging.order") or "/"
-        return super().create(vals)
-
     @api.multi
     def unlink(self):
         if self.filtered(lambda o: o.charge_state != "failed" or o.payment_state == "paid"):
@@ -115,12 +105,14 @@ class EpChargingOrder(models.Model):
         card = self.env["ep.charging.card"].search([
             ("partner_id", "=", partner.id), ("station_id", "=", gun.station_id.id), ("kind", "=", "electronic"),
             ("state", "=", "active")], limit=1)
-        if not card or not card._can_start(charger):
+        deposit = gun.station_id._get_deposit()
+        if not card or not card._can_start(charger, deposit):
             raise UserError(_("Top up your charging card of %(station)s: starting needs at least %(amount)s.")
-                            % {"station": gun.station_id.name, "amount": self._money(charger.min_balance)})
+                            % {"station": gun.station_id.name, "amount": self._money(charger.min_balance) + deposit})
         order = self.create({"station_id": gun.station_id.id, "charger_id": charger.id, "connector_id": gun.id,
                              "partner_id": partner.id, "phone": partner.mobile or partner.phone or False,
                              "card_id": card.id, "card_number": card.name})
+        order._take_deposit(deposit)
         charger._send("start_charge", {"gun": gun.number, "order": order.name, "card": card.name})
         return order
 
@@ -159,7 +151,9 @@ class EpChargingOrder(models.Model):
                                                    limit=1)
         if card:
             self.write({"card_id": card.id, "partner_id": card.partner_id.id, "phone": card.phone})
-        if card and card._can_start(charger):
+        deposit = self.station_id._get_deposit()
+        if card and card._can_start(charger, deposit):
+            self._take_deposit(deposit)
             return True
         self.write({"charge_state": "failed", "end_reason": "balance", "end_at": self.start_at})
         charger._send("stop_charge", {"gun": self.connector_id.number, "session": self.session_ref,
@@ -189,6 +183,12 @@ class EpChargingOrder(models.Model):
         if order.charge_state != "charging":
             raise UserError(_("The charging order %s is not charging any more.") % order.name)
         return order
+
+    def _take_deposit(self, deposit):
+        self.ensure_one()
+        if deposit > 0 and not self.deposit_amount:
+            self.card_id._take_deposit(self, deposit)
+            self.deposit_amount = float(deposit)
 
     def _add_reading(self, when, kwh):
         self.ensure_one()

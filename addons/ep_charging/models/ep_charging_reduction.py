@@ -15,15 +15,11 @@ class EpChargingReduction(models.Model):
 
     _name = "ep.charging.reduction"
     _description = "Charging Parking Reduction"
+    _inherit = ["ep.charging.station.document.mixin"]
     _order = "issued_at desc, id desc"
 
-    name = fields.Char(string="Reduction Number", required=True, readonly=True, copy=False, default="/")
+    name = fields.Char(string="Reduction Number")
     content = fields.Char(readonly=True)
-    station_id = fields.Many2one("ep.charging.station", required=True, readonly=True, index=True,
-                                 ondelete="restrict")
-    lot_id = fields.Many2one(related="station_id.lot_id", store=True, readonly=True)
-    region_id = fields.Many2one(related="station_id.region_id", store=True, readonly=True)
-    currency_id = fields.Many2one(related="station_id.currency_id", readonly=True)
     order_id = fields.Many2one("ep.charging.order", string="Charging Order", readonly=True, ondelete="set null")
     plate = fields.Char(required=True, readonly=True, index=True)
     kind = fields.Selection(KINDS, string="Reduction Type", required=True, readonly=True)
@@ -36,12 +32,6 @@ class EpChargingReduction(models.Model):
     write_off_state = fields.Selection([("open", "Not Written Off"), ("done", "Written Off")], required=True,
                                        default="open", readonly=True, index=True)
     parking_order_id = fields.Many2one("ep.parking.order", readonly=True, ondelete="set null")
-
-    @api.model
-    def create(self, vals):
-        if vals.get("name", "/") == "/":
-            vals["name"] = self.env["ir.sequence"].next_by_code("ep.charging.reduction") or "/"
-        return super().create(vals)
 
     @api.model
     def _issue_for(self, order):
@@ -67,6 +57,10 @@ class EpChargingReduction(models.Model):
     def _cover(self, fee_left):
         self.ensure_one()
         return reduction_amount(self.kind, monetary_to_decimal(self.amount), fee_left)
+
+    def _ep_fee_line_used(self, order, amounts):
+        """The parking fee query applied these reductions and the car paid (``order``) or left."""
+        self._write_off(order, amounts)
 
     def _write_off(self, parking_order=None, amounts=None):
         for reduction in self.filtered(lambda r: r.write_off_state == "open"):

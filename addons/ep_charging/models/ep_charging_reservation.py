@@ -17,19 +17,13 @@ class EpChargingReservation(models.Model):
 
     _name = "ep.charging.reservation"
     _description = "Charging Reservation"
-    _inherit = ["ep.charging.payable.mixin"]
+    _inherit = ["ep.charging.station.document.mixin", "ep.charging.payable.mixin"]
     _payment_kind = "reservation"
     _order = "start_at desc, id desc"
 
-    name = fields.Char(string="Order Number", required=True, readonly=True, copy=False, default="/")
-    station_id = fields.Many2one("ep.charging.station", required=True, readonly=True, index=True,
-                                 ondelete="restrict")
     connector_id = fields.Many2one("ep.charging.connector", string="Gun", required=True, readonly=True,
                                    ondelete="restrict")
     space_number = fields.Char(related="connector_id.charger_id.space_number", readonly=True)
-    lot_id = fields.Many2one(related="station_id.lot_id", store=True, readonly=True)
-    region_id = fields.Many2one(related="station_id.region_id", store=True, readonly=True)
-    currency_id = fields.Many2one(related="station_id.currency_id", readonly=True)
     plate = fields.Char(required=True, readonly=True, index=True)
     partner_id = fields.Many2one("res.partner", string="Owner", readonly=True, index=True)
     phone = fields.Char(readonly=True)
@@ -43,12 +37,6 @@ class EpChargingReservation(models.Model):
     state = fields.Selection(STATES, required=True, default="reserved", readonly=True, index=True)
     payment_state = fields.Selection([("unpaid", "Unpaid"), ("paid", "Paid"), ("free", "Free")], required=True,
                                      default="unpaid", readonly=True)
-
-    @api.model
-    def create(self, vals):
-        if vals.get("name", "/") == "/":
-            vals["name"] = self.env["ir.sequence"].next_by_code("ep.charging.reservation") or "/"
-        return super().create(vals)
 
     @api.model
     def _count_today(self, station, plate, partner, start):

@@ -1,4 +1,7 @@
+from decimal import Decimal
+
 from odoo import _, api, fields, models
+from odoo.addons.ep_parking.models.ep_parking_tariff import monetary_to_decimal
 from odoo.exceptions import UserError
 
 SCENES = [("public", "Public"), ("residential", "Residential"), ("office", "Office"), ("mall", "Shopping Mall"),
@@ -130,6 +133,13 @@ class EpChargingStation(models.Model):
             # sudo: the chargers' devices follow their station's number (the bridge's site code)
             self.mapped("charger_ids.device_id").sudo().write({"site_code": vals["code"]})
         return result
+
+    def _get_deposit(self):
+        """The occupancy deposit an owner prepays before charging here (0 without occupancy fees)."""
+        self.ensure_one()
+        if not self.occupancy_active or not self.occupancy_rule_id:
+            return Decimal("0.00")
+        return monetary_to_decimal(self.occupancy_rule_id.deposit)
 
     def _get_segments(self):
         """The TOU segments the station charges by (``[]`` when charging is free)."""

@@ -26,8 +26,12 @@ class TestChargingSession(EpChargingCase):
         cls.gun = cls.charger.connector_ids
 
     def test_full_session_across_midnight_then_occupancy(self):
+        card = self.env["ep.charging.card"].create({"name": "IC-S1", "kind": "physical", "station_id": self.station.id})
+        card._top_up(30)
         self.report("space_occupied", utc(2026, 12, 3, 20, 50), gun=1, plate="粤B·12345")
-        self.report("session_started", utc(2026, 12, 3, 21, 0), gun=1, session="S-1", meter_kwh="100.000")
+        self.report("session_started", utc(2026, 12, 3, 21, 0), gun=1, session="S-1", meter_kwh="100.000",
+                    card="IC-S1")
+        self.assertEqual(card.balance, 20.0, "the deposit 10.00 is prepaid from the card")
         self.assertEqual(self.gun.state, "charging")
         self.report("meter", utc(2026, 12, 3, 22, 0), gun=1, session="S-1", meter_kwh=102)
         self.report("meter", utc(2026, 12, 4, 0, 0), gun=1, session="S-1", meter_kwh="106")
@@ -42,20 +46,25 @@ class TestChargingSession(EpChargingCase):
         self.assertEqual(len(order.reading_ids), 4)
         self.assertIn("Valley: 4.000 kWh", order.cost_summary)
         self.assertEqual(self.gun.state, "occupied")
+        self.assertEqual((order.payment_state, order.deposit_amount, card.balance), ("paid", 10.0, 11.2))
         # left at 01:45: 30 minutes past the 15 free after charging → 1 unit of 1.5 from the deposit 10
         self.report("space_freed", utc(2026, 12, 4, 1, 45), gun=1)
         occupancy = self.env["ep.charging.occupancy"].search([("connector_id", "=", self.gun.id)])
-        self.assertEqual((occupancy.plate, occupancy.order_id, occupancy.fee, occupancy.refund, occupancy.arrears,
-                          occupancy.state, occupancy.minutes), ("粤B12345", order, 1.5, 8.5, 0.0, "settled", 295))
+        self.assertEqual((occupancy.plate, occupancy.order_id, occupancy.deposit, occupancy.fee, occupancy.refund,
+                          occupancy.arrears, occupancy.state, occupancy.minutes),
+                         ("粤B12345", order, 10.0, 1.5, 8.5, 0.0, "settled", 295))
+        self.assertEqual(card.balance, 19.7, "the rest of the deposit back on the card")
+        self.assertEqual(card.transaction_ids.sorted("id").mapped("kind"),
+                         ["topup", "deposit", "charge", "deposit_refund"])
         self.assertEqual(self.gun.state, "idle")
 
     def test_parking_without_charging_runs_into_arrears(self):
         self.report("space_occupied", utc(2026, 12, 3, 8, 0), gun=1, plate="粤B54321")
         self.report("space_freed", utc(2026, 12, 3, 12, 0), gun=1)
         occupancy = self.env["ep.charging.occupancy"].search([("connector_id", "=", self.gun.id)])
-        # 4 hours, 15 free from arrival, then 1.5 per started 30 minutes: 8 units = 12.00 > deposit 10
-        self.assertEqual((occupancy.order_id.id, occupancy.fee, occupancy.refund, occupancy.arrears,
-                          occupancy.state), (False, 12.0, 0.0, 2.0, "arrears"))
+        # 4 hours, 15 free from arrival, then 1.5 per started 30 minutes: 8 units = 12.00, no deposit paid
+        self.assertEqual((occupancy.order_id.id, occupancy.deposit, occupancy.fee, occupancy.refund,
+                          occupancy.arrears, occupancy.state), (False, 0.0, 12.0, 0.0, 12.0, "arrears"))
 
     def test_campaign_discounts_and_free_station(self):
         self.env["ep.charging.campaign"].create({

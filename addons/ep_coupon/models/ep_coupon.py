@@ -48,6 +48,10 @@ class EpCoupon(models.Model):
         return {"plate": normalize_plate(plate), "state": "claimed", "claimed_at": now,
                 "expires_at": fields.Datetime.to_string(expires), "amount_applied": float(amount_applied)}
 
+    def _ep_fee_line_used(self, order, amounts):
+        """The fee query applied these coupons and the car paid (``order``) or left: used."""
+        self._mark_used(order)
+
     @api.multi
     def _mark_used(self, order=None):
         # sudo: coupons are consumed by the payment or the exit of the car, whoever triggers it

@@ -1,7 +1,7 @@
+import json
 from decimal import Decimal
 
 from odoo import api, fields, models
-from odoo.addons.ep_parking.models.ep_parking_order import FeeQueryError
 from odoo.addons.ep_parking.models.ep_parking_tariff import monetary_to_decimal
 
 from ..lib.coupon import apply_coupons, release_due
@@ -13,8 +13,13 @@ class EpParkingOrder(models.Model):
 
     _inherit = "ep.parking.order"
 
-    coupon_ids = fields.Many2many("ep.coupon", "ep_coupon_order_rel", "order_id", "coupon_id", readonly=True,
-                                  string="Coupons Applied")
+    coupon_ids = fields.Many2many("ep.coupon", compute="_compute_coupon_ids", string="Coupons Applied")
+
+    @api.depends("fee_line_refs")
+    def _compute_coupon_ids(self):
+        for order in self:
+            refs = json.loads(order.fee_line_refs or "[]")
+            order.coupon_ids = [(6, 0, [record_id for model, record_id, _amount in refs if model == "ep.coupon"])]
 
     @api.model
     def _get_fee_coupons(self, lot, plate, entry, fee):
@@ -32,7 +37,7 @@ class EpParkingOrder(models.Model):
             mine = coupons.filtered(lambda c, m=merchant: c.merchant_id == m)
             for coupon, amount in self._apply_merchant_coupons(merchant, mine, left, preexit, now):
                 result.append({"name": "%s %s" % (merchant.name, coupon.type_id.name), "amount": amount,
-                               "coupon_id": coupon.id})
+                               "coupon_id": coupon.id, "res_model": "ep.coupon", "res_id": coupon.id})
                 left -= amount
         return result
 
@@ -76,31 +81,3 @@ class EpParkingOrder(models.Model):
             lines.append((coupon, value))
             left -= value
         return lines
-
-    @api.model
-    def _prepare_temporary_order_vals(self, lot, quote, channel, gate=None, partner=None):
-        vals = super()._prepare_temporary_order_vals(lot, quote, channel, gate, partner)
-        ids = [c["coupon_id"] for c in quote["coupons"] if c.get("coupon_id")]
-        if ids:
-            vals["coupon_ids"] = [(6, 0, ids)]
-        return vals
-
-    def _on_paid(self):
-        result = super()._on_paid()
-        if self.kind == "temporary" and self.coupon_ids:
-            self.coupon_ids._mark_used(self)
-        return result
-
-    @api.model
-    def _on_exit(self, exit_passage):
-        orders = super()._on_exit(exit_passage)
-        entry = exit_passage.entry_id
-        if entry and exit_passage.direction == "out":
-            try:
-                quote = self._get_fee_quote(exit_passage.lot_id, entry.plate, exit_passage.passage_time, entry)
-            except FeeQueryError:
-                return orders
-            ids = [c["coupon_id"] for c in quote["coupons"] if c.get("coupon_id")]
-            if ids and (quote["amount_due"] <= 0 or exit_passage.amount_paid):
-                self.env["ep.coupon"].browse(ids)._mark_used()
-        return orders

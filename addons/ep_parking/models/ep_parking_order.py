@@ -1,3 +1,4 @@
+import json
 import logging
 import os
 from datetime import timedelta
@@ -59,6 +60,8 @@ class EpParkingOrder(models.Model):
     fee_amount = fields.Monetary(string="Fee", readonly=True, help="The whole fee of the stay when ordered.")
     paid_before = fields.Monetary(readonly=True)
     coupon_amount = fields.Monetary(string="Coupons", readonly=True)
+    fee_line_refs = fields.Text(readonly=True, copy=False,
+                                help="JSON [[model, id, amount]] of the coupons and reductions the order applied.")
     fee_lines = fields.Text(string="Fee Details", readonly=True)
     entry_passage_id = fields.Many2one("ep.parking.passage", string="Entry Record", readonly=True, index=True,
                                        ondelete="set null")
@@ -196,8 +199,26 @@ class EpParkingOrder(models.Model):
 
     @api.model
     def _get_fee_coupons(self, lot, plate, entry, fee):
-        """Coupons that would cover part of ``fee``: list of {"name", "amount"}. The coupon addon answers."""
+        """What would cover part of ``fee`` (coupons, charging reductions): list of {"name", "amount"}, plus
+        ``res_model``/``res_id`` of the record behind each line: that record's
+        ``_ep_fee_line_used(order, amounts)`` runs when the order is paid (``order``) or the car leaves
+        with nothing left to pay (``order`` None). Other addons answer."""
         return []
+
+    @api.model
+    def _get_fee_line_refs(self, lines):
+        """``[[model, id, amount]]`` of the quote lines that name their record."""
+        return [[line["res_model"], line["res_id"], str(line["amount"])] for line in lines if line.get("res_model")]
+
+    @api.model
+    def _use_fee_lines(self, refs, order=None):
+        """Tell the records behind the applied lines that they were used (by ``order``, or at the exit)."""
+        by_model = {}
+        for model, record_id, amount in refs:
+            by_model.setdefault(model, {})[record_id] = Decimal(amount)
+        for model, amounts in by_model.items():
+            # sudo: whoever pays or leaves consumes the coupons or reductions the fee query applied
+            self.env[model].sudo().browse(list(amounts))._ep_fee_line_used(order, amounts)
 
     @api.model
     def _format_local(self, value):
@@ -228,6 +249,7 @@ class EpParkingOrder(models.Model):
             "fee_lines": "\n".join("%s: %s" % (label, amount) for label, amount in quote["lines"]),
             "entry_passage_id": quote["entry"].id, "entry_time": quote["entry_time"],
             "gate_id": gate.id if gate else False,
+            "fee_line_refs": json.dumps(self._get_fee_line_refs(quote["coupons"])),
         }
 
     @api.model
@@ -256,6 +278,7 @@ class EpParkingOrder(models.Model):
             except (UserError, ValidationError) as exc:
                 # the exit is recorded whatever happens to the debit; staff see why it failed
                 _logger.warning("no-sense debit of %s failed: %s", exit_passage.plate, exc)
+        self._use_fee_lines_at_exit(exit_passage)
         if orders and not exit_passage.order_ref:
             # sudo: the exit record is the system's trace; whoever paid cannot write passages.
             exit_passage.sudo().write({
@@ -264,6 +287,18 @@ class EpParkingOrder(models.Model):
                 "amount_due": exit_passage.amount_due or sum(orders.mapped("amount")),
             })
         return orders
+
+    @api.model
+    def _use_fee_lines_at_exit(self, exit_passage):
+        """A car leaving with nothing to pay (or having paid at the lot) used what its quote applied."""
+        try:
+            quote = self._get_fee_quote(exit_passage.lot_id, exit_passage.entry_id.plate, exit_passage.passage_time,
+                                        exit_passage.entry_id)
+        except FeeQueryError:
+            return
+        refs = self._get_fee_line_refs(quote["coupons"])
+        if refs and (quote["amount_due"] <= 0 or exit_passage.amount_paid):
+            self._use_fee_lines(refs)
 
     @api.model
     def _settle_after_exit(self, exit_passage):
@@ -347,6 +382,8 @@ class EpParkingOrder(models.Model):
         origin = self._get_origin()
         if origin is not None and hasattr(origin, "_ep_order_paid"):
             origin._ep_order_paid(self)
+        if self.kind == "temporary" and self.fee_line_refs:
+            self._use_fee_lines(json.loads(self.fee_line_refs), order=self)
 
     def _ep_device_command_done(self, command):
         """The exit gate answered: keep failures on the order for the staff."""

@@ -46,6 +46,8 @@ class ChargingPortal(CustomerPortal):
     def _own(self, partner):
         env = charging_env()
         return {
+            "cards": env["ep.charging.card"].search([("partner_id", "=", partner.id), ("kind", "=", "electronic"),
+                                                     ("state", "=", "active")]),
             "orders": env["ep.charging.order"].search([("partner_id", "=", partner.id)], limit=50),
             "occupancies": env["ep.charging.occupancy"].search([("partner_id", "=", partner.id)], limit=50),
             "reservations": env["ep.charging.reservation"].search([("partner_id", "=", partner.id)], limit=50),
@@ -118,7 +120,30 @@ class ChargingPortal(CustomerPortal):
                 if due > 0:
                     values["channels"][(key, record.id)] = (due, offered_channels(
                         record.station_id.lot_id, due, partner, kind=record._payment_kind))
+        values["card_channels"] = {card.id: offered_channels(card.station_id.lot_id, 1, partner, kind="charging")
+                                   for card in values["cards"]}
         return request.render("ep_charging.portal_my_charging", values)
+
+    @http.route("/my/charging/topup", type="http", auth="user", website=True, methods=["POST"])
+    def portal_charging_topup(self, card_id=None, amount=None, channel_id=None, **kwargs):
+        partner = current_partner()
+        card = charging_env()["ep.charging.card"].search([
+            ("id", "=", int(card_id) if str(card_id or "").isdigit() else 0), ("partner_id", "=", partner.id),
+            ("kind", "=", "electronic")])
+        if not card:
+            raise werkzeug.exceptions.NotFound()
+        channel = offered_channels(card.station_id.lot_id, 1, partner, kind="charging").filtered(
+            lambda c: str(c.id) == str(channel_id or ""))
+        if not channel:
+            raise werkzeug.exceptions.BadRequest(_("Choose how to pay."))
+        try:
+            order = card._create_topup_order(amount, channel, partner)
+            status_url = order_url(order)
+            checkout = order.action_start_payment(status_url)
+        except (UserError, ValueError) as exc:
+            undo_request(card.env)
+            raise werkzeug.exceptions.BadRequest(getattr(exc, "name", str(exc))) from None
+        return request.redirect(checkout or status_url)
 
     @http.route("/my/charging/pay", type="http", auth="user", website=True, methods=["POST"])
     def portal_charging_pay(self, key=None, record_id=None, channel_id=None, **kwargs):

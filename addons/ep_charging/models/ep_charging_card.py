@@ -6,6 +6,8 @@ from odoo.exceptions import UserError, ValidationError
 
 from ..lib.wallet import can_start, debit, refund, top_up
 
+MAX_ONLINE_TOPUP = Decimal("5000.00")
+
 
 class EpChargingCard(models.Model):
     """A charging card (seed 004 §7.2 电子卡, §7.3 实体卡): an electronic card in the owner's app or a
@@ -79,6 +81,27 @@ class EpChargingCard(models.Model):
         except ValueError as exc:
             raise ValidationError(_("Refund refused: %s") % exc) from None
         return self._record("refund", balance - current, balance, note=note)
+
+    # ------------------------------------------------------------ online top-up by the owner
+    @api.multi
+    def _create_topup_order(self, amount, channel, partner=None):
+        """A transaction order topping the card up by ``amount`` once paid (``_ep_order_paid``)."""
+        self.ensure_one()
+        self._check_usable()
+        try:
+            amount = top_up(0, Decimal(str(amount or 0)))
+        except ValueError as exc:
+            raise UserError(_("Top-up refused: %s") % exc) from None
+        if amount > MAX_ONLINE_TOPUP:
+            raise UserError(_("Top up at most %s at a time.") % MAX_ONLINE_TOPUP)
+        # sudo: transaction orders are the payment system's records; owners do not write them
+        return self.env["ep.parking.order"].sudo().create({
+            "kind": "charging", "lot_id": self.station_id.lot_id.id, "channel_id": channel.id, "amount": float(amount),
+            "res_model": self._name, "res_id": self.id, "partner_id": partner.id if partner else False,
+            "note": _("Top-up of card %s") % self.name})
+
+    def _ep_order_paid(self, order):
+        self._top_up(order.amount, note=order.name)
 
     def _can_start(self, charger, deposit=0):
         """Whether the card holds the pile's minimum balance, plus the occupancy deposit it will pay."""

@@ -84,6 +84,25 @@ class TestChargingPortal(EpHttpCase):
         self.post(checkout, "/ep/pay/test/%s/pay" % token, notify="1")
         self.assertEqual((payment.state, order.payment_state, order.amount_paid), ("paid", "paid", 9.0))
 
+    def test_top_up_the_card_online(self):
+        self.authenticate("chp_a", PASSWORD)
+        mine = self.open("/my/charging")
+        self.assertIn("o_ep_topup_form", mine.text)
+        checkout = self.post(mine, "/my/charging/topup", card_id=str(self.card.id), amount="20",
+                             channel_id=str(self.wechat.id))
+        payment = self.env["ep.parking.order"].search([("res_model", "=", "ep.charging.card"),
+                                                       ("res_id", "=", self.card.id)])
+        self.assertEqual((payment.kind, payment.amount, payment.state), ("charging", 20.0, "unpaid"))
+        self.assertEqual(self.card.balance, 0.0, "nothing before the payment")
+        token = self.env["ep.parking.test.payment"]._find(payment).token
+        self.post(checkout, "/ep/pay/test/%s/pay" % token, notify="1")
+        self.assertEqual((self.card.balance, self.card.transaction_ids.kind), (20.0, "topup"))
+        self.post(mine, "/my/charging/topup", expect=400, card_id=str(self.card.id), amount="0",
+                  channel_id=str(self.wechat.id))
+        self.authenticate("chp_b", PASSWORD)
+        self.post(self.open(self.gun_path()), "/my/charging/topup", expect=404, card_id=str(self.card.id),
+                  amount="20", channel_id=str(self.wechat.id))
+
     def test_reserve_from_the_gun_page(self):
         self.authenticate("chp_a", PASSWORD)
         page = self.open(self.gun_path())

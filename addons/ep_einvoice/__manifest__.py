@@ -7,6 +7,13 @@
     "license": "LGPL-3",
     "depends": ["ep_parking"],
     "data": [
+        "security/ir.model.access.csv",
+        "security/ep_einvoice_security.xml",
+        "data/ep_einvoice_data.xml",
+        "views/ep_einvoice_views.xml",
         "views/ep_einvoice_menus.xml",
+    ],
+    "demo": [
+        "demo/ep_einvoice_demo.xml",
     ],
 }

@@ -1,1 +1,4 @@
-from . import test_install  # noqa: F401
+from . import (
+    test_config,  # noqa: F401
+    test_install,  # noqa: F401
+)

@@ -33,6 +33,7 @@
         "views/ep_parking_reservation_views.xml",
         "views/ep_parking_unplated_views.xml",
         "views/ep_parking_unplated_templates.xml",
+        "views/ep_parking_login_templates.xml",
         "views/ep_parking_qr_templates.xml",
         "views/ep_parking_payment_templates.xml",
         "views/ep_parking_vehicle_views.xml",

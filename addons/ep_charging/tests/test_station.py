@@ -43,10 +43,10 @@ class TestStation(EpChargingCase):
         far = self.env["ep.charging.station"].create({"name": "Far", "code": "T-CS-2", "lot_id": self.other_lot.id})
         Station = self.env["ep.charging.station"]
         staff = self.users["lot_staff"]
-        self.assertEqual(Station.sudo(staff).search([("code", "like", "T-CS-")]), self.station)
+        self.assertEqual(Station.sudo(staff).search([("code", "=like", "T-CS-%")]), self.station)
         with self.assertRaises(AccessError):
             far.sudo(staff).read(["name"])
-        self.assertEqual(Station.sudo(self.users["manager"]).search_count([("code", "like", "T-CS-")]), 2)
+        self.assertEqual(Station.sudo(self.users["manager"]).search_count([("code", "=like", "T-CS-%")]), 2)
         with self.assertRaises(AccessError):
             self.station.sudo(self.users["operator"]).write({"name": "Mine"})
         self.station.sudo(staff).write({"phone": "13800000000"})

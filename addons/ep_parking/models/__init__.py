@@ -24,6 +24,7 @@ from . import res_partner  # noqa: F401
 from . import res_users  # noqa: F401
 from . import ep_parking_sms  # noqa: F401
 from . import ep_parking_phone_verification  # noqa: F401
+from . import ep_parking_login_token  # noqa: F401
 from . import ep_parking_tariff  # noqa: F401
 from . import ep_parking_tariff_segment  # noqa: F401
 from . import ep_parking_tariff_tier  # noqa: F401

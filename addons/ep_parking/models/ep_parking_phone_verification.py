@@ -6,7 +6,7 @@ from odoo.tools import consteq
 
 from ..lib import verification as rules
 
-PURPOSES = [("unplated_entry", "Unplated Entry"), ("unplated_exit", "Unplated Exit")]
+PURPOSES = [("unplated_entry", "Unplated Entry"), ("unplated_exit", "Unplated Exit"), ("login", "Login")]
 
 
 class EpParkingPhoneVerification(models.Model):
@@ -153,4 +153,5 @@ class EpParkingPhoneVerification(models.Model):
         """Cron: drop codes older than ``days`` days; the throttle only looks one hour back."""
         limit = fields.Datetime.from_string(fields.Datetime.now()) - timedelta(days=days)
         self.search([("sent_at", "<", fields.Datetime.to_string(limit))]).unlink()
+        self.env["ep.parking.login.token"]._gc_tokens()
         return True

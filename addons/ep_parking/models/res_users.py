@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import AccessDenied
 
 
 class ResUsers(models.Model):
@@ -22,3 +23,13 @@ class ResUsers(models.Model):
             # record rules read these fields; Odoo caches evaluated rule domains per user
             self.env["ir.rule"].clear_caches()
         return result
+
+    @api.model
+    def check_credentials(self, password):
+        """The password, or a one-time token of a phone login (``ep.parking.login.token``)."""
+        try:
+            return super().check_credentials(password)
+        except AccessDenied:
+            # a fresh cursor's commit is the caller's: the token is marked used in this transaction
+            if not self.env["ep.parking.login.token"]._consume(self.env.uid, password):
+                raise

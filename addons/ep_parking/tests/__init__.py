@@ -19,3 +19,4 @@ from . import test_order  # noqa: F401
 from . import test_approval  # noqa: F401
 from . import test_bulk  # noqa: F401
 from . import test_xlsx_export  # noqa: F401
+from . import test_phone_login  # noqa: F401

@@ -22,7 +22,7 @@ class TestXlsxExport(EpParkingLotCase):
 
     def test_filtered_list_is_limited_to_the_users_regions(self):
         staff = self.users["lot_staff"]
-        export = self.export(staff, self.env["ep.parking.lot"], use_filter=True, domain=[("code", "like", "T-LOT")])
+        export = self.export(staff, self.env["ep.parking.lot"], use_filter=True, domain=[("code", "=like", "T-LOT-%")])
         filename, data = export._get_file()
         self.assertTrue(filename.endswith(".xlsx"))
         rows = read_sheet(data)
@@ -33,7 +33,7 @@ class TestXlsxExport(EpParkingLotCase):
         self.assertNotIn(self.other_lot.name, names, "the other division's lot is not staff's")
         # the manager sees both
         export = self.export(self.users["manager"], self.env["ep.parking.lot"], use_filter=True,
-                             domain=[("code", "like", "T-LOT")])
+                             domain=[("code", "=like", "T-LOT-%")])
         self.assertEqual(len(read_sheet(export._get_file()[1])), 3)
 
     def test_chosen_records_and_cells(self):

@@ -76,8 +76,10 @@ class EpChargingOccupancy(models.Model):
             ("connector_id", "=", self.connector_id.id), ("start_at", ">=", self.arrived_at),
             ("charge_state", "in", ("charging", "done"))], order="start_at desc", limit=1)
 
-    def _settle(self, left_at):
+    def _settle(self, left_at=None):
+        """The car left at ``left_at`` (the recorded time by default): fee, refund, arrears."""
         self.ensure_one()
+        left_at = left_at or self.left_at or fields.Datetime.now()
         order = self._find_charging_order()
         charge_end = None
         if order:  # still charging when the car left: the free time starts now

@@ -102,19 +102,22 @@ class EpChargingCharger(models.Model):
             Command.send(charger.device_id, command, args or {}, origin=charger)
         return True
 
+    def _check_screen(self):
+        without = self.filtered(lambda charger: not charger.has_screen)
+        if without:
+            raise UserError(_("The charger %s has no screen: print its QR code instead.") % without[0].code)
+
     @api.multi
     def action_push_pile_qr(self):
+        self._check_screen()
         for charger in self:
-            if not charger.has_screen:
-                raise UserError(_("The charger %s has no screen: print its QR code instead.") % charger.code)
             charger._send("show_qr", {"qr": charger.connector_ids[:1]._get_qr_url(), "target": "pile"})
         return True
 
     @api.multi
     def action_push_gun_qr(self):
+        self._check_screen()
         for charger in self:
-            if not charger.has_screen:
-                raise UserError(_("The charger %s has no screen: print its QR code instead.") % charger.code)
             charger._send("show_qr", {"target": "guns", "guns": [
                 {"gun": gun.number, "qr": gun._get_qr_url()} for gun in charger.connector_ids]})
         return True

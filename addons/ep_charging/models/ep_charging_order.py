@@ -3,6 +3,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from odoo import _, api, fields, models
+from odoo.addons.ep_parking.lib.money import allocate
 from odoo.addons.ep_parking.models.ep_parking_tariff import to_lot_time
 from odoo.exceptions import UserError
 
@@ -244,6 +245,14 @@ class EpChargingOrder(models.Model):
         if self.charge_state != "done" or self.payment_state != "unpaid":
             return ZERO
         return self._money(self.amount_total) - self._money(self.amount_paid)
+
+    def _ep_invoice_amounts(self, order):
+        """What ep_einvoice invoices a transaction order paying this charging order as: charging
+        electricity and service fee, in proportion to the order's fees."""
+        self.ensure_one()
+        electricity, service = allocate(self._money(order.amount),
+                                        [self._money(self.electricity_fee), self._money(self.service_fee)])
+        return {"charging_electricity": electricity, "charging_service": service}
 
     def _on_payment(self, order):
         self.write({"amount_paid": float(self._money(self.amount_paid) + self._money(order.amount)),

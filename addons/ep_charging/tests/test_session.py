@@ -1,4 +1,5 @@
 from datetime import datetime
+from decimal import Decimal
 
 from odoo.addons.ep_parking.models.ep_parking_tariff import from_lot_time
 
@@ -44,6 +45,10 @@ class TestChargingSession(EpChargingCase):
                           order.amount_total, order.end_reason, order.duration),
                          ("done", 8.0, 5.6, 3.2, 8.8, "full", "240 min 0 s"))
         self.assertEqual(len(order.reading_ids), 4)
+        # invoiced (ep_einvoice) as electricity and service fee in proportion to what a payment covers
+        paying = self.env["ep.parking.order"].new({"amount": 4.4})
+        self.assertEqual(order._ep_invoice_amounts(paying),
+                         {"charging_electricity": Decimal("2.80"), "charging_service": Decimal("1.60")})
         self.assertIn("Valley: 4.000 kWh", order.cost_summary)
         self.assertEqual(self.gun.state, "occupied")
         self.assertEqual((order.payment_state, order.deposit_amount, card.balance), ("paid", 10.0, 11.2))

@@ -5,7 +5,8 @@ management — rounded half-up per line; red-letter invoices negate a blue one.
 ``invoice_lines(items)`` groups the paid amounts by fee item (name, tax category code, rate in
 percent) into ``Line(name, category, rate, gross, net, tax)``; ``totals(lines)`` adds them up.
 ``invoice_serial(seller, refs)`` is the request serial a provider sees: the same orders give the
-same serial, so a retry after a failure cannot issue a second invoice.
+same serial, so a retry after a failure cannot issue a second invoice. ``lib.request`` checks a
+request as the platform does.
 """
 import hashlib
 import importlib
@@ -62,9 +63,14 @@ def red_letter(lines):
     return [Line(line.name, line.category, line.rate, -line.gross, -line.net, -line.tax) for line in lines]
 
 
-def invoice_serial(seller, refs, red=False):
-    """A 20-character request serial for the orders ``refs`` (order numbers) of ``seller``."""
+def invoice_serial(seller, refs, red=False, generation=0):
+    """A 20-character request serial for the orders ``refs`` (order numbers) of ``seller``.
+
+    ``generation`` counts the earlier invoices of these orders (a blue invoice red-lettered and
+    issued again gets a new serial; a retry of the same one keeps its serial)."""
     if not refs:
         raise ValueError("an invoice covers at least one order")
     text = "|".join([str(seller), "red" if red else "blue"] + sorted(str(ref) for ref in refs))
+    if generation:
+        text += "|%d" % int(generation)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20].upper()

@@ -1,4 +1,7 @@
-from odoo import fields, models
+from decimal import Decimal
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 
 FEE_KINDS = [
     ("temporary", "Temporary Parking"),
@@ -28,3 +31,19 @@ class EpEinvoiceFeeItem(models.Model):
     active = fields.Boolean(default=True)
 
     _sql_constraints = [("kind_uniq", "unique(company_id, kind, active)", "One active fee item per fee.")]
+
+    @api.model
+    def _get_for_kind(self, kind, company=None):
+        """The active fee item of ``kind`` in ``company``; UserError when finance has not set one."""
+        company = company or self.env.user.company_id
+        # sudo: whoever invoices an order reads the fee items; only finance edits them
+        item = self.sudo().search([("kind", "=", kind), ("company_id", "=", company.id)], limit=1)
+        if not item:
+            raise UserError(_("No invoice fee item for %s: add one under E-Invoices > Fee Items.")
+                            % dict(FEE_KINDS).get(kind, kind))
+        return item
+
+    def _get_rate(self):
+        """The category's rate in percent as a Decimal (5, 6, 1.5)."""
+        self.ensure_one()
+        return Decimal("%g" % self.category_id.rate)

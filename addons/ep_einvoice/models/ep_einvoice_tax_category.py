@@ -46,12 +46,31 @@ class EpEinvoiceTaxCategory(models.Model):
 
     def _create_tax(self):
         self.ensure_one()
+        account = self._get_tax_account()
         # sudo: the category's tax is accounting configuration, made once with the category
         return self.env["account.tax"].sudo().create({
             "name": "%s %s%%" % (self.short_name, ("%g" % self.rate)), "amount_type": "percent",
             "amount": self.rate, "type_tax_use": "sale", "price_include": True, "company_id": self.company_id.id,
-            "description": self.merged_code})
+            "description": self.merged_code, "account_id": account.id, "refund_account_id": account.id})
+
+    def _get_tax_account(self):
+        """Output VAT payable (应交税费—应交增值税) of the category's company, made on first use."""
+        # sudo: see _create_tax
+        Account = self.env["account.account"].sudo()
+        account = Account.search([("code", "=", "EP2221"), ("company_id", "=", self.company_id.id)], limit=1)
+        return account or Account.create({
+            "code": "EP2221", "name": _("Output VAT Payable"), "company_id": self.company_id.id,
+            "user_type_id": self.env.ref("account.data_account_type_current_liabilities").id})
 
     @api.multi
     def name_get(self):
         return [(category.id, "%s *%s* %s" % (category.code, category.short_name, category.name)) for category in self]
+
+    def _get_sale_tax(self):
+        """The category's tax, with its VAT account (a tax made before it had one gets it now)."""
+        self.ensure_one()
+        if self.tax_id and not self.tax_id.account_id:
+            account = self._get_tax_account()
+            # sudo: see _create_tax
+            self.tax_id.sudo().write({"account_id": account.id, "refund_account_id": account.id})
+        return self.tax_id

@@ -18,3 +18,17 @@ def to_decimal(value, what="amount"):
 
 def round_half_up(amount, step=CENT):
     return to_decimal(amount).quantize(to_decimal(step, "step"), rounding=ROUND_HALF_UP)
+
+
+def allocate(amount, weights):
+    """``amount`` split in proportion to ``weights`` (cents, half-up; the last part takes the rest,
+    so the parts add up to ``amount``). Zero weights put it all on the last part."""
+    amount = round_half_up(amount)
+    weights = [to_decimal(weight, "weight") for weight in weights]
+    if not weights or any(weight < 0 for weight in weights):
+        raise ValueError("allocate needs non-negative weights")
+    total = sum(weights)
+    if not total:
+        return [Decimal("0.00")] * (len(weights) - 1) + [amount]
+    parts = [round_half_up(amount * weight / total) for weight in weights[:-1]]
+    return parts + [amount - sum(parts, Decimal("0.00"))]

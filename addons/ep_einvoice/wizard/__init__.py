@@ -1,0 +1,1 @@
+from . import ep_einvoice_issue_wizard  # noqa: F401

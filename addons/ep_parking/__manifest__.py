@@ -14,6 +14,7 @@
         "security/ep_parking_cash_report_security.xml",
         "security/ep_parking_order_security.xml",
         "security/ep_approval_security.xml",
+        "security/ep_parking_space_lock_security.xml",
         "data/ep_parking_payment_method_data.xml",
         "data/ep_parking_cash_report_data.xml",
         "data/ep_parking_document_data.xml",
@@ -45,6 +46,8 @@
         "wizard/ep_parking_lot_qr_views.xml",
         "wizard/ep_approval_reject_views.xml",
         "views/ep_approval_views.xml",
+        "views/ep_parking_space_lock_views.xml",
+        "views/ep_parking_space_lock_templates.xml",
     ],
     "demo": [
         "demo/ep_parking_region_demo.xml",
@@ -57,6 +60,7 @@
         "demo/ep_parking_order_demo.xml",
         "demo/ep_parking_cash_report_demo.xml",
         "demo/ep_approval_demo.xml",
+        "demo/ep_parking_space_lock_demo.xml",
     ],
     "application": True,
 }

@@ -69,10 +69,9 @@ class EpParkingOrder(models.Model):
         FeeItem = self.env["ep.einvoice.fee.item"]
         return [(FeeItem._get_for_kind(kind, self.company_id), value) for kind, value in split.items() if value]
 
-    @api.multi
-    def action_refund(self):
+    def _do_refund(self):
         invoices = self.mapped("einvoice_id")
-        result = super().action_refund()
+        result = super()._do_refund()
         # sudo: cancelling the refunded orders' invoices is the system's follow-up of the refund
         invoices.sudo()._cancel_for_refund()
         return result

@@ -10,6 +10,7 @@ from . import (
     test_discount,  # noqa: F401
     test_import,  # noqa: F401
     test_install,  # noqa: F401
+    test_lock_free_share,  # noqa: F401
     test_monthcard,  # noqa: F401
     test_pass_area,  # noqa: F401
     test_plate_swap,  # noqa: F401

@@ -37,3 +37,8 @@ from . import ep_approval_process  # noqa: F401
 from . import ep_approval_process_level  # noqa: F401
 from . import ep_approval_request  # noqa: F401
 from . import tier_definition  # noqa: F401
+from . import ep_parking_space_lock  # noqa: F401
+from . import ep_parking_space_lock_grant  # noqa: F401
+from . import ep_parking_space_lock_operation  # noqa: F401
+from . import ep_parking_lock_share  # noqa: F401
+from . import ep_parking_virtual_share  # noqa: F401

@@ -9,6 +9,7 @@ PARKING_KINDS = [
     ("toll_pad", "Toll Pad"),
     ("camera", "Camera"),
     ("ground_sensor", "Ground Sensor"),
+    ("space_lock", "Space Lock"),
 ]
 
 

@@ -95,6 +95,12 @@ class EpParkingLot(models.Model):
     online_payment = fields.Boolean(
         default=True, track_visibility="onchange",
         help="Owners may pay online (§2.3.8 B b); off: only channels paid at the lot are accepted.")
+    share_deposit = fields.Monetary(string="Paid Sharing Deposit", default=50.0,
+                                    help="What a car pays to rent a shared space; refunded when it stops (§2.6.2).")
+    reservation_entry = fields.Boolean(string="Paid Reservation Entry",
+                                       help="Outside cars reserve and pay before they may enter (§2.6.3).")
+    reservation_fee = fields.Monetary(string="Reservation Fee", default=5.0,
+                                      help="Fixed fee of a paid reservation entry, on top of the prepaid parking fee.")
     grace_minutes = fields.Integer(
         string="Exit Grace (min)", default=10, track_visibility="onchange",
         help="After paying, a car leaves within this time without paying more; later it pays the difference.")

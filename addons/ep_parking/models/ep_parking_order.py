@@ -396,6 +396,11 @@ class EpParkingOrder(models.Model):
         """Give a paid order's money back through its provider and reverse its entry (managers)."""
         if not self.env.user.has_group("ep_parking.group_manager"):
             raise AccessError(_("Only parking managers may refund orders."))
+        return self._do_refund()
+
+    def _do_refund(self):
+        """Refund paid orders through their provider and reverse their entries; the callers check
+        who may (managers, or the system giving a deposit back)."""
         for order in self:
             if order.state != "paid":
                 raise UserError(_("Only paid orders can be refunded."))

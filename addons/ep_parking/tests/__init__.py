@@ -20,3 +20,5 @@ from . import test_approval  # noqa: F401
 from . import test_bulk  # noqa: F401
 from . import test_xlsx_export  # noqa: F401
 from . import test_phone_login  # noqa: F401
+from . import test_space_lock  # noqa: F401
+from . import test_space_lock_portal  # noqa: F401

@@ -9,6 +9,7 @@ car. ``/ep/lot/<code>/reserve`` is a lot's paid reservation entry (预约进场)
 import werkzeug
 
 from odoo import _, fields, http
+from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.http import request
 
@@ -25,6 +26,22 @@ def parse_local(value):
     except ValueError:
         return None
     return fields.Datetime.to_string(from_lot_time(moment)) if moment else None
+
+
+def my_lock_grants():
+    """The enabled lock grants of the logged-in user (by their contact or phone)."""
+    partner = public_env()["res.partner"].browse(request.env.user.partner_id.id)
+    return public_env()["ep.parking.space.lock.grant"]._for_partner(partner)
+
+
+class SpaceLockHome(CustomerPortal):
+
+    def _prepare_portal_layout_values(self):
+        values = super()._prepare_portal_layout_values()
+        grants = my_lock_grants()
+        values["ep_lock_count"] = len(grants.mapped("lock_id") | public_env()["ep.parking.space.lock"].search(
+            [("lot_id", "in", grants.filtered(lambda g: g.role == "admin").mapped("lot_id").ids)]))
+        return values
 
 
 class SpaceLockPortal(http.Controller):
@@ -93,8 +110,7 @@ class SpaceLockPortal(http.Controller):
 
     # ------------------------------------------------------------ my locks, free sharing
     def _my_locks(self):
-        partner = public_env()["res.partner"].browse(request.env.user.partner_id.id)
-        grants = public_env()["ep.parking.space.lock.grant"]._for_partner(partner)
+        grants = my_lock_grants()
         locks = grants.mapped("lock_id") | public_env()["ep.parking.space.lock"].search(
             [("lot_id", "in", grants.filtered(lambda g: g.role == "admin").mapped("lot_id").ids)])
         return grants, locks

@@ -29,6 +29,7 @@ class TestSpaceLockPortal(EpHttpCase):
     def test_owner_lowers_from_the_qr_page_others_are_refused(self):
         url = self.lock._get_portal_url()
         self.authenticate(self.owner.login, PASSWORD)
+        self.assertIn('href="/my/locks"', self.open("/my/home").text)
         page = self.open("/my/locks")
         self.assertIn(url, page.text)
         found = self.request("GET", self.url("/my/locks?lock_code=T0390001"), allow_redirects=False)
@@ -40,6 +41,7 @@ class TestSpaceLockPortal(EpHttpCase):
                          ("lower", "owner", "pending", self.owner.partner_id))
         self.assertIn("waiting for the lock", done.text)
         self.authenticate(self.driver.login, PASSWORD)
+        self.assertNotIn('href="/my/locks"', self.open("/my/home").text)
         page = self.open(url)
         refused = self.post(page, url + "/raise", expect=403)
         self.assertIn("may not operate", refused.text)

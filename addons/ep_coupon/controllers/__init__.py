@@ -1,1 +1,1 @@
-from . import api, claim, portal
+from . import api, claim, held, portal  # noqa: F401

@@ -43,13 +43,10 @@ class EpCouponAuthorization(models.Model):
         """Issuers are portal users whose login is their phone: link the existing one, or make one
         and text them the link where they choose a password (auth_signup)."""
         self.ensure_one()
-        # sudo: issuers are granted by merchants' super admins, who may not manage users
-        Users = self.env["res.users"].sudo().with_context(no_reset_password=True)
-        user = Users.search([("login", "=", self.phone)], limit=1)
+        Users = self.env["res.users"]
+        user = Users.sudo().search([("login", "=", self.phone)], limit=1)  # sudo: granters may not read users
         if not user:
-            user = Users.create({"name": self.name or self.phone, "login": self.phone,
-                                 "groups_id": [(6, 0, [self.env.ref("base.group_portal").id])]})
-            user.partner_id.write({"phone": self.phone})
+            user = Users._ep_portal_user_for_phone(self.phone, self.name)
             user.partner_id.signup_prepare()
             self.env["ep.parking.sms.provider"]._send(self.phone, _(
                 "You may now issue the parking coupons of %(merchant)s. Choose your password at %(url)s "

@@ -19,6 +19,7 @@ from odoo import _, http
 from odoo.exceptions import UserError
 from odoo.http import request
 
+from ..lib.plate import join_plate
 from . import payment
 
 SESSION_KEY = "ep_unplated_visits"
@@ -190,12 +191,13 @@ class UnplatedPages(http.Controller):
     # ------------------------------------------------------------ plate path of the exit gate
     @http.route("/ep/qr/g/<string:qr_token>/plate", type="http", auth="public", website=True,
                 methods=["GET", "POST"])
-    def gate_plate_page(self, qr_token, plate="", **kwargs):
+    def gate_plate_page(self, qr_token, plate="", plate_province="", **kwargs):
         """A car with a plate at the exit gate: its fee, paid here, opens this gate."""
         gate = self._gate(qr_token)
         if gate.direction != "out":
             raise werkzeug.exceptions.NotFound()
-        values = payment.plate_page_values(gate.lot_id, plate, gate, search=request.httprequest.method == "POST")
+        values = payment.plate_page_values(gate.lot_id, join_plate(plate_province, plate), gate,
+                                           search=request.httprequest.method == "POST")
         return request.render(payment.PLATE_PAGE, values)
 
     # ------------------------------------------------------------ visit status
@@ -221,16 +223,18 @@ class UnplatedPages(http.Controller):
         return self._env()["ep.parking.lot"].search([("scan_to_pay", "=", True), ("state", "=", "operating")])
 
     @http.route("/ep/qr/l/<string:lot_code>", type="http", auth="public", website=True, methods=["GET", "POST"])
-    def lot_page(self, lot_code, plate="", **kwargs):
+    def lot_page(self, lot_code, plate="", plate_province="", **kwargs):
         lot = self._env()["ep.parking.lot"]._find_by_code(lot_code)
         if not lot:
             raise werkzeug.exceptions.NotFound()
-        values = payment.plate_page_values(lot, plate, search=request.httprequest.method == "POST")
+        values = payment.plate_page_values(lot, join_plate(plate_province, plate),
+                                           search=request.httprequest.method == "POST")
         return request.render(payment.PLATE_PAGE, values)
 
     @http.route("/ep/qr/pay", type="http", auth="public", website=True, methods=["GET", "POST"])
-    def pay_page(self, lot_id="", plate="", **kwargs):
+    def pay_page(self, lot_id="", plate="", plate_province="", **kwargs):
         lots = self._pay_lots()
+        plate = join_plate(plate_province, plate)
         values = {"lot": None, "lots": lots, "plate": plate, "action": "/ep/qr/pay", "choose_lot": True}
         if request.httprequest.method == "POST":
             lot = lots.filtered(lambda candidate: str(candidate.id) == lot_id)

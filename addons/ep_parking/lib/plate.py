@@ -42,3 +42,15 @@ def unplated_plate(phone):
     if len(digits) < 5:
         raise ValueError("a phone number with at least 5 digits is needed, got %r" % (phone,))
     return "EP" + digits[-5:]
+
+
+def join_plate(province, rest):
+    """The plate of a form with a province picker: the picked province plus the typed rest.
+
+    A plate typed whole (its own province first) or an unplated pseudo plate is taken as typed;
+    a picked value that is not a province is ignored."""
+    rest = normalize_plate(rest)
+    if not rest or rest[:1] in PROVINCES or is_unplated(rest):
+        return rest
+    province = str(province or "").strip()[:1]
+    return (province if province in PROVINCES else "") + rest

@@ -166,6 +166,12 @@ class EpParkingReservation(models.Model):
             raise UserError(_("The reservation of %s has ended: it can no longer be cancelled.") % ended[0].plate)
         return self._staff_action(rules.CANCEL_OWNER)
 
+    def _get_owner_cancellable(self):
+        """Those of these reservations the owner may still cancel (the portal's *Cancel* button)."""
+        now = fields.Datetime.now()
+        return self.filtered(lambda r: rules.CANCEL_OWNER in rules.allowed_actions(r.state)
+                             and rules.owner_may_cancel(r.date_end, now))
+
     def _staff_action(self, action):
         self.check_access_rights("write")
         self.check_access_rule("write")

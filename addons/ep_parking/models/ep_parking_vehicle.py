@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from ..lib.plate import PROVINCES
+
 
 class EpParkingVehicle(models.Model):
     """The vehicle register (seed 000 §2.10.2 车辆): one row per plate."""
@@ -29,6 +31,11 @@ class EpParkingVehicle(models.Model):
     passage_count = fields.Integer(compute="_compute_passage_count")
 
     _sql_constraints = [("plate_uniq", "unique(plate)", "This plate is already registered.")]
+
+    @api.model
+    def _get_plate_provinces(self):
+        """The province characters of the plate input's picker (``ep_parking.plate_input``)."""
+        return list(PROVINCES)
 
     @api.onchange("partner_id")
     def _onchange_partner_id(self):

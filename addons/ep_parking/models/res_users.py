@@ -25,6 +25,20 @@ class ResUsers(models.Model):
         return result
 
     @api.model
+    def _ep_portal_user_for_phone(self, phone, name=None):
+        """The user whose login is ``phone`` (a normalised mobile number); a new portal user when
+        there is none (owners who verified their phone, merchants' issuers), their contact's
+        mobile set. Callers check the phone first (an SMS code, a merchant's super admin)."""
+        # sudo: visitors and merchants create these users, and may not manage users themselves
+        Users = self.sudo().with_context(no_reset_password=True, active_test=False)
+        user = Users.search([("login", "=", phone)], limit=1)
+        if not user:
+            user = Users.create({"name": name or phone, "login": phone,
+                                 "groups_id": [(6, 0, [self.env.ref("base.group_portal").id])]})
+            user.partner_id.write({"mobile": phone, "phone": phone})
+        return user
+
+    @api.model
     def check_credentials(self, password):
         """The password, or a one-time token of a phone login (``ep.parking.login.token``)."""
         try:

@@ -1,6 +1,6 @@
 import pytest
 
-from ep_parking.lib.plate import is_unplated, is_valid_plate, normalize_plate, unplated_plate
+from ep_parking.lib.plate import is_unplated, is_valid_plate, join_plate, normalize_plate, unplated_plate
 
 
 @pytest.mark.parametrize("typed, stored", [
@@ -35,3 +35,21 @@ def test_unplated_plate_uses_last_five_phone_digits():
 def test_unplated_plate_needs_a_phone(phone):
     with pytest.raises(ValueError):
         unplated_plate(phone)
+
+
+@pytest.mark.parametrize("province, rest, plate", [
+    ("粤", "b12345", "粤B12345"),          # picked province + typed rest
+    ("京", "A·D1234 5", "京AD12345"),       # separators and spaces go
+    ("粤", "京A12345", "京A12345"),         # a whole plate typed wins over the picker
+    ("粤", "EP12345", "EP12345"),           # unplated pseudo plates stay as typed
+    ("X", "B12345", "B12345"),              # not a province: ignored (the plate is then invalid)
+    ("粤", "", ""),
+    (None, "ｂ１２３４５", "B12345"),
+])
+def test_join_plate(province, rest, plate):
+    assert join_plate(province, rest) == plate
+
+
+def test_joined_plate_is_valid_only_with_a_province():
+    assert is_valid_plate(join_plate("粤", "B12345"))
+    assert not is_valid_plate(join_plate("", "B12345"))

@@ -1,0 +1,40 @@
+"""The coupons a car owner holds (seed 000 §2.4: coupons given to a plate, or to the phone of an
+unplated car), on the owner's portal: ``/my/held-coupons``.
+
+A coupon belongs to a plate, not to an account: the owner sees those given to the plates of their
+vehicles (``ep.parking.vehicle``, read as the user: own vehicles only) or to their mobile phone.
+"""
+from odoo import SUPERUSER_ID, http
+from odoo.addons.portal.controllers.portal import CustomerPortal
+from odoo.http import request
+
+HELD_STATES = ("claimed", "used", "expired")
+
+
+class HeldCouponPortal(CustomerPortal):
+
+    def _get_held_coupon_domain(self):
+        plates = request.env["ep.parking.vehicle"].search(
+            [("partner_id", "=", request.env.user.partner_id.id)]).mapped("plate")
+        partner = request.env.user.partner_id
+        phones = [phone for phone in (partner.mobile, partner.phone) if phone]
+        domain = [("plate", "in", plates or [""])]
+        if phones:
+            domain = ["|", ("phone", "in", phones)] + domain
+        return [("state", "in", HELD_STATES)] + domain
+
+    def _held_coupons(self):
+        # sudo: owners do not read coupons; the domain keeps to their own plates and phone
+        return request.env(user=SUPERUSER_ID)["ep.coupon"].search(self._get_held_coupon_domain(), limit=100)
+
+    def _prepare_portal_layout_values(self):
+        values = super()._prepare_portal_layout_values()
+        values["ep_held_coupon_count"] = request.env(user=SUPERUSER_ID)["ep.coupon"].search_count(
+            self._get_held_coupon_domain() + [("state", "=", "claimed")])
+        return values
+
+    @http.route("/my/held-coupons", type="http", auth="user", website=True, methods=["GET"])
+    def portal_my_held_coupons(self, **kw):
+        values = self._prepare_portal_layout_values()
+        values.update(coupons=self._held_coupons(), page_name="ep_held_coupons")
+        return request.render("ep_coupon.portal_my_held_coupons", values)

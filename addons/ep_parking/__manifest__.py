@@ -23,6 +23,7 @@
         "data/ep_parking_unplated_data.xml",
         "data/ep_parking_order_data.xml",
         "data/ep_approval_data.xml",
+        "data/ep_parking_website_data.xml",
         "views/ep_parking_menus.xml",
         "views/ep_parking_region_views.xml",
         "views/ep_parking_config_views.xml",

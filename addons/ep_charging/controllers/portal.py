@@ -12,7 +12,7 @@ searched by their partner only, then handled as superuser after that check.
 import werkzeug
 
 from odoo import SUPERUSER_ID, _, http
-from odoo.addons.ep_parking.controllers.payment import offered_channels, order_url, undo_request
+from odoo.addons.ep_parking.controllers.payment import offered_channels, order_url, owner_tz, undo_request
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.exceptions import UserError, ValidationError
 from odoo.http import request
@@ -23,7 +23,8 @@ PAYABLE = {"order": "ep.charging.order", "occupancy": "ep.charging.occupancy", "
 
 def charging_env():
     # sudo: stations and guns are public; the owner's records are filtered by partner before use
-    return request.env(user=SUPERUSER_ID)
+    env = request.env(user=SUPERUSER_ID)
+    return env(context=dict(env.context, tz=owner_tz()))
 
 
 def current_partner():

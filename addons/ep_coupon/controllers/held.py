@@ -4,7 +4,8 @@ unplated car), on the owner's portal: ``/my/held-coupons``.
 A coupon belongs to a plate, not to an account: the owner sees those given to the plates of their
 vehicles (``ep.parking.vehicle``, read as the user: own vehicles only) or to their mobile phone.
 """
-from odoo import SUPERUSER_ID, http
+from odoo import http
+from odoo.addons.ep_parking.controllers.payment import shown_sudo
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.http import request
 
@@ -24,12 +25,12 @@ class HeldCouponPortal(CustomerPortal):
         return [("state", "in", HELD_STATES)] + domain
 
     def _held_coupons(self):
-        # sudo: owners do not read coupons; the domain keeps to their own plates and phone
-        return request.env(user=SUPERUSER_ID)["ep.coupon"].search(self._get_held_coupon_domain(), limit=100)
+        # sudo (shown_sudo): owners do not read coupons; the domain keeps to their own plates and phone
+        return shown_sudo(request.env["ep.coupon"]).search(self._get_held_coupon_domain(), limit=100)
 
     def _prepare_portal_layout_values(self):
         values = super()._prepare_portal_layout_values()
-        values["ep_held_coupon_count"] = request.env(user=SUPERUSER_ID)["ep.coupon"].search_count(
+        values["ep_held_coupon_count"] = shown_sudo(request.env["ep.coupon"]).search_count(
             self._get_held_coupon_domain() + [("state", "=", "claimed")])
         return values
 

@@ -180,3 +180,17 @@ class TestMerchantPortal(EpHttpCase):
         self.assertEqual((claimed.claim_kind, claimed.campaign_id), ("campaign_scan", campaign))
         campaign.active = False
         self.assertIn("o_ep_claim_ended", self.open("/ep/coupon/c/%s" % campaign.token).text)
+
+    def test_driver_sees_the_coupons_held_by_their_plates(self):
+        coupon = self.cafe._issue_coupon("粤B10001")
+        driver = self.portal_user("cpn_driver")
+        self.portal_user("cpn_other")
+        self.env["ep.parking.vehicle"].create({"plate": "粤B10001", "partner_id": driver.partner_id.id})
+        self.authenticate("cpn_driver", PASSWORD)
+        held = self.open("/my/held-coupons")
+        self.assertIn("o_ep_held_coupon_%s" % coupon.id, held.text)
+        self.assertIn("Cafe", held.text)
+        self.assertRegex(self.open("/my").text, r'o_ep_card_coupons">\s*<i class="fa fa-gift"></i>\s*'
+                                                r'<span class="o_ep_home_card_count">1</span>')
+        self.authenticate("cpn_other", PASSWORD)
+        self.assertNotIn("o_ep_held_coupon_%s" % coupon.id, self.open("/my/held-coupons").text)

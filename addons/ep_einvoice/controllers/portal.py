@@ -11,7 +11,7 @@ import base64
 import werkzeug
 
 from odoo import _, http
-from odoo.addons.ep_parking.controllers.payment import undo_request
+from odoo.addons.ep_parking.controllers.payment import shown_sudo, undo_request
 from odoo.addons.ep_parking.controllers.portal import ParkingOrderPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -64,7 +64,7 @@ class EinvoicePortal(ParkingOrderPortal):
 
     def _render_request(self, orders, buyer=None, error=None, status=200):
         values = self._prepare_portal_layout_values()
-        values.update({"orders": orders.sudo(), "buyer": buyer or {"personal": True,
+        values.update({"orders": shown_sudo(orders), "buyer": buyer or {"personal": True,
                                                                   "email": request.env.user.partner_id.email},
                        "error": error, "page_name": "ep_einvoice_new",
                        "currency": request.env.user.company_id.currency_id})
@@ -99,7 +99,7 @@ class EinvoicePortal(ParkingOrderPortal):
         pager = portal_pager(url="/my/einvoices", total=Invoice.search_count(domain), page=page,
                              step=INVOICES_PER_PAGE)
         invoices = Invoice.search(domain, limit=INVOICES_PER_PAGE, offset=pager["offset"])
-        values.update({"invoices": invoices.sudo(), "pager": pager, "page_name": "ep_einvoices",
+        values.update({"invoices": shown_sudo(invoices), "pager": pager, "page_name": "ep_einvoices",
                        "default_url": "/my/einvoices"})
         # sudo above: the search ran as the user (own invoices); the page shows the lot and seller names
         return request.render("ep_einvoice.portal_my_einvoices", values)
@@ -115,7 +115,7 @@ class EinvoicePortal(ParkingOrderPortal):
         invoice = self._own_invoice(invoice_id)
         values = self._prepare_portal_layout_values()
         # sudo: the owner's own invoice (found above as the user); the page shows names they cannot read
-        values.update({"invoice": invoice.sudo(), "page_name": "ep_einvoice"})
+        values.update({"invoice": shown_sudo(invoice), "page_name": "ep_einvoice"})
         return request.render("ep_einvoice.portal_my_einvoice", values)
 
     @http.route("/my/einvoices/<int:invoice_id>/pdf", type="http", auth="user", website=True)

@@ -27,6 +27,7 @@ class TestRenewalPortal(EpHttpCase):
         self.owner = self.env["res.users"].create({
             "name": "Card Owner", "login": "ep_card_owner", "password": PASSWORD,
             "groups_id": [(6, 0, [self.env.ref("base.group_portal").id])]})
+        self.owner.partner_id.mobile = "13600136000"  # paying needs the payer's phone (§2.3.6 D)
         stranger = self.env["res.partner"].create({"name": "Stranger"})
         Card = self.env["ep.monthcard"]
         common = {"lot_id": self.lot.id, "rule_id": self.rule.id, "state": "in_use",

@@ -17,7 +17,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.http import request
 
 from ..lib.plate import is_valid_plate, join_plate
-from .payment import undo_request
+from .payment import shown_sudo, undo_request
 from .space_lock import parse_local
 
 MAX_VEHICLES = 10
@@ -114,7 +114,7 @@ class OwnerPortal(CustomerPortal):
         reservations = request.env["ep.parking.reservation"].search(self._get_reservation_domain(), limit=50)
         vehicles = request.env["ep.parking.vehicle"].search(self._get_vehicle_domain())
         form = form or {}
-        values.update(page_name="ep_reservations", reservations=reservations.sudo(), error=error, info=info,
+        values.update(page_name="ep_reservations", reservations=shown_sudo(reservations), error=error, info=info,
                       lots=self._reservation_lots(), form=form, plate=form.get("plate") or vehicles[:1].plate,
                       cancellable=set(reservations._get_owner_cancellable().ids))
         # sudo on the list: the lots' names, which portal users may not read on the lot itself

@@ -37,8 +37,20 @@ def public_env():
     # sudo: visitors are anonymous; each route checks what they may see (tokens, QR codes).
     env = request.env(user=SUPERUSER_ID)
     # times are shown in the visitor's time zone if known, else in China's (the lots' one)
-    return env(context=dict(env.context, tz=request.env.context.get("tz") or request.env.user.tz
-                            or "Asia/Shanghai"))
+    return env(context=dict(env.context, tz=owner_tz()))
+
+
+def owner_tz():
+    """The time zone a page shows times in: the user's, else China's (the lots' one)."""
+    return request.env.context.get("tz") or request.env.user.tz or "Asia/Shanghai"
+
+
+def shown_sudo(records):
+    """``records`` read as superuser for display, times in the viewer's zone (``owner_tz``).
+
+    Only for records the caller already found as, or for, the user: sudo here shows names of
+    related records (lots, sellers) that portal users may not read themselves."""
+    return records.sudo().with_context(tz=owner_tz())
 
 
 def current_payer():

@@ -4,6 +4,8 @@ from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 from odoo.http import request
 
+from .payment import shown_sudo
+
 ORDERS_PER_PAGE = 20
 
 
@@ -37,7 +39,7 @@ class ParkingOrderPortal(CustomerPortal):
         orders = Order.search(domain, limit=ORDERS_PER_PAGE, offset=pager["offset"])
         # sudo: the search above ran as the user (own orders only); sudo lets the page show the lot's
         # name, which portal users may not read on the lot itself.
-        orders = orders.sudo()
+        orders = shown_sudo(orders)
         values.update({
             "orders": orders, "pager": pager, "page_name": "ep_parking_orders", "filters": filters,
             "state": state, "default_url": "/my/parking/orders",

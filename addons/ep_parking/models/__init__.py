@@ -42,3 +42,4 @@ from . import ep_parking_space_lock_grant  # noqa: F401
 from . import ep_parking_space_lock_operation  # noqa: F401
 from . import ep_parking_lock_share  # noqa: F401
 from . import ep_parking_virtual_share  # noqa: F401
+from . import website  # noqa: F401

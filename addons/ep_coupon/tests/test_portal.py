@@ -182,7 +182,7 @@ class TestMerchantPortal(EpHttpCase):
         self.assertIn("o_ep_claim_ended", self.open("/ep/coupon/c/%s" % campaign.token).text)
 
     def test_driver_sees_the_coupons_held_by_their_plates(self):
-        coupon = self.cafe._issue_coupon("粤B10001")
+        coupon, _warning = self.cafe._issue_coupon("粤B10001")
         driver = self.portal_user("cpn_driver")
         self.portal_user("cpn_other")
         self.env["ep.parking.vehicle"].create({"plate": "粤B10001", "partner_id": driver.partner_id.id})

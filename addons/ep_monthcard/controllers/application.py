@@ -12,6 +12,7 @@ model checks what they typed and creates the application for them (``_portal_pre
 import werkzeug
 
 from odoo import _, http
+from odoo.addons.ep_parking.lib.plate import join_plate
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 from odoo.exceptions import UserError, ValidationError
@@ -91,6 +92,7 @@ class MonthcardApplicationPortal(CustomerPortal):
         if request.httprequest.method != "POST":
             return self._render_new()
         form = {key: (post.get(key) or "").strip() for key in FORM_FIELDS}
+        form["plate"] = join_plate(post.get("plate_province"), form["plate"])
         Application = request.env["ep.monthcard.application"]
         if post.get("send_code"):
             try:

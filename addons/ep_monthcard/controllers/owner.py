@@ -155,6 +155,8 @@ class MonthcardOwnerPortal(MonthcardRenewalPortal):
 
     @http.route("/my/emergency-open", type="http", auth="user", website=True, methods=["POST"])
     def portal_emergency_open_request(self, card_id="", gate_id="", **kw):
+        if card_id.isdigit() and not self._find_own_card(int(card_id)):
+            raise werkzeug.exceptions.NotFound()  # someone else's card: as if it did not exist
         cards = self._emergency_cards()
         card = cards.filtered(lambda c: str(c.id) == card_id)
         gate = self._gates(card.lot_id).filtered(lambda g: str(g.id) == gate_id) if card else None

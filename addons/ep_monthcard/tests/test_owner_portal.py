@@ -116,7 +116,9 @@ class TestMonthcardOwnerPortal(EpHttpCase):
         self.assertNotIn('value="%s"' % self.theirs.id, page.text)
         self.assertIn('value="%s"' % self.gate_out.id, page.text)
         # another owner's card or a gate of another lot: refused, nothing sent
-        self.post(page, "/my/emergency-open", expect=400, card_id=str(self.theirs.id), gate_id=str(self.gate_out.id))
+        self.post(page, "/my/emergency-open", expect=404, card_id=str(self.theirs.id), gate_id=str(self.gate_out.id))
+        self.post(page, "/my/emergency-open", expect=400, card_id=str(self.card.id),
+                  gate_id=str(self.other_lot.device_ids.filtered(lambda d: d.kind == "gate")[:1].id))
         self.assertFalse(self.Command.search([("command", "=", "show_open_code")]))
         asked = self.post(page, "/my/emergency-open", card_id=str(self.card.id), gate_id=str(self.gate_out.id))
         record = self.env["ep.monthcard.emergency.open"].search([("card_id", "=", self.card.id)])

@@ -137,6 +137,8 @@ class SpaceLockPortal(http.Controller):
     def my_locks_share(self, lock_id="", plate="", phone="", date_start="", date_end="", **kwargs):
         """免费共享: the owner shares their lock with a month-card car of the lot for a window."""
         lock = public_env()["ep.parking.space.lock"].browse(int(lock_id) if lock_id.isdigit() else 0).exists()
+        if lock and lock not in self._my_locks()[1]:
+            raise werkzeug.exceptions.NotFound()  # someone else's lock: as if it did not exist
         try:
             if not lock:
                 raise UserError(_("Choose your space lock."))

@@ -87,6 +87,19 @@ def pay_at_test_gateway(browser, amount):
     return token
 
 
+def pay_plate_form(browser, plate, amount, channel_id, **hidden):
+    """Pay the plate page's fee form (its hidden fields as given) at the test gateway: the order's id."""
+    pay_form = browser.form("/ep/pay/plate", "post", timeout=60)
+    assert browser.find('input[name="plate"]', pay_form).get_attribute("value") == plate
+    for name, value in hidden.items():
+        assert browser.find('input[name="%s"]' % name, pay_form).get_attribute("value") == value, name
+    assert money(amount) in browser.submit_button(pay_form).text
+    choose_channel(browser, pay_form, channel_id)
+    browser.submit(pay_form)
+    pay_at_test_gateway(browser, amount)
+    return int(browser.wait_path(r"^/ep/pay/order/(\d+)$").group(1))
+
+
 def assert_paid_order_page(browser, order_id, paid):
     """The order page after paying: no way back to the checkout or to "check again", the order's
     number, amount and payment time (shown in China's time)."""
@@ -203,15 +216,7 @@ def test_owner_pays_parking_from_lot_qr(browser, transaction):
     browser.type_plate(search, plate)
     browser.submit(search)
 
-    pay_form = browser.form("/ep/pay/plate", "post", timeout=60)
-    assert browser.find('input[name="plate"]', pay_form).get_attribute("value") == plate
-    assert browser.find('input[name="lot_id"]', pay_form).get_attribute("value") == str(lot_id)
-    assert money(amount) in browser.submit_button(pay_form).text
-    choose_channel(browser, pay_form, channel_id)
-    browser.submit(pay_form)
-
-    pay_at_test_gateway(browser, amount)
-    order_id = int(browser.wait_path(r"^/ep/pay/order/(\d+)$").group(1))
+    order_id = pay_plate_form(browser, plate, amount, channel_id, lot_id=str(lot_id))
 
     with transaction(commit=False) as env:
         order = order_values(env, order_id)
@@ -262,15 +267,7 @@ def test_driver_pays_parking_at_exit_gate_qr(browser, transaction):
     browser.type_plate(search, plate)
     browser.submit(search)
 
-    pay_form = browser.form("/ep/pay/plate", "post", timeout=60)
-    assert browser.find('input[name="plate"]', pay_form).get_attribute("value") == plate
-    assert browser.find('input[name="qr_token"]', pay_form).get_attribute("value") == token
-    assert money(amount) in browser.submit_button(pay_form).text
-    choose_channel(browser, pay_form, channel_id)
-    browser.submit(pay_form)
-
-    pay_at_test_gateway(browser, amount)
-    order_id = int(browser.wait_path(r"^/ep/pay/order/(\d+)$").group(1))
+    order_id = pay_plate_form(browser, plate, amount, channel_id, qr_token=token)
 
     with transaction(commit=False) as env:
         order = order_values(env, order_id)

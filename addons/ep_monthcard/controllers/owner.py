@@ -14,6 +14,7 @@ owner's id answers 404.
 import werkzeug
 
 from odoo import _, fields, http
+from odoo.addons.ep_parking.controllers.owner import find_own_or_404
 from odoo.addons.ep_parking.controllers.payment import undo_request
 from odoo.addons.ep_parking.lib.plate import is_valid_plate, join_plate
 from odoo.exceptions import UserError
@@ -57,11 +58,8 @@ class MonthcardOwnerPortal(MonthcardRenewalPortal):
             [("lot_id", "in", lots.ids), ("kind", "=", "gate"), ("active", "=", True)], order="lot_id, direction, name")
 
     def _own_emergency(self, request_id):
-        record = self._monthcard_env()["ep.monthcard.emergency.open"].search(
-            [("id", "=", request_id), ("partner_id", "=", request.env.user.partner_id.id)], limit=1)
-        if not record:
-            raise werkzeug.exceptions.NotFound()
-        return record
+        return find_own_or_404(self._monthcard_env()["ep.monthcard.emergency.open"], request_id,
+                               [("partner_id", "=", request.env.user.partner_id.id)])
 
     # ------------------------------------------------------------ home
     @http.route()

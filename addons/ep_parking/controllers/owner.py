@@ -28,6 +28,15 @@ def owner_sudo_env():
     return request.env(user=SUPERUSER_ID)
 
 
+def find_own_or_404(model, record_id, domain):
+    """The record ``record_id`` of ``model`` within ``domain`` (the user's own rows); else 404, as if
+    someone else's record did not exist."""
+    record = model.search([("id", "=", record_id)] + domain, limit=1)
+    if not record:
+        raise werkzeug.exceptions.NotFound()
+    return record
+
+
 class OwnerPortal(CustomerPortal):
 
     # ------------------------------------------------------------ helpers
@@ -46,10 +55,7 @@ class OwnerPortal(CustomerPortal):
         return values
 
     def _own_record(self, model, record_id, domain):
-        record = request.env[model].search([("id", "=", record_id)] + domain, limit=1)
-        if not record:
-            raise werkzeug.exceptions.NotFound()
-        return record
+        return find_own_or_404(request.env[model], record_id, domain)
 
     # ------------------------------------------------------------ home
     @http.route()

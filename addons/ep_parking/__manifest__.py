@@ -16,6 +16,7 @@
         "security/ep_approval_security.xml",
         "security/ep_parking_space_lock_security.xml",
         "security/ep_parking_owner_security.xml",
+        "security/ep_parking_report_security.xml",
         "data/ep_parking_payment_method_data.xml",
         "data/ep_parking_cash_report_data.xml",
         "data/ep_parking_document_data.xml",
@@ -24,6 +25,7 @@
         "data/ep_parking_order_data.xml",
         "data/ep_approval_data.xml",
         "data/ep_parking_website_data.xml",
+        "data/ep_parking_report_data.xml",
         "views/ep_parking_menus.xml",
         "views/ep_parking_region_views.xml",
         "views/ep_parking_config_views.xml",
@@ -52,6 +54,7 @@
         "views/ep_approval_views.xml",
         "views/ep_parking_space_lock_views.xml",
         "views/ep_parking_space_lock_templates.xml",
+        "views/ep_parking_report_views.xml",
     ],
     "demo": [
         "demo/ep_parking_region_demo.xml",

@@ -43,3 +43,6 @@ from . import ep_parking_space_lock_operation  # noqa: F401
 from . import ep_parking_lock_share  # noqa: F401
 from . import ep_parking_virtual_share  # noqa: F401
 from . import website  # noqa: F401
+from . import ep_parking_report_income  # noqa: F401
+from . import ep_parking_offline_record  # noqa: F401
+from . import ep_parking_dashboard  # noqa: F401

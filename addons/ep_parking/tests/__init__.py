@@ -22,3 +22,5 @@ from . import test_xlsx_export  # noqa: F401
 from . import test_phone_login  # noqa: F401
 from . import test_space_lock  # noqa: F401
 from . import test_space_lock_portal  # noqa: F401
+from . import test_owner_portal  # noqa: F401
+from . import test_reports  # noqa: F401

@@ -13,7 +13,7 @@ PASSWORD = "Ep-Owner-2026!"
 
 def local_input(moment):
     """A UTC datetime as the lot-time value of a ``datetime-local`` input."""
-    return to_lot_time(moment).strftime("%Y-%m-%dT%H:%M")
+    return to_lot_time(fields.Datetime.to_string(moment)).strftime("%Y-%m-%dT%H:%M")
 
 
 class TestOwnerPortal(EpHttpCase):
@@ -86,6 +86,7 @@ class TestOwnerPortal(EpHttpCase):
         refused = self.reservation_form(page, "粤B50004")
         self.assertIn("No reservation permission", refused.text)
         self.assertFalse(self.Reservation.search([("plate", "=", "粤B50004")]))
+        self.lot.reservation_review = "manual"
         backwards = self.reservation_form(page, "粤B50005", hours=(5, 2))
         self.assertIn("must end after it starts", backwards.text)
         # another owner cannot cancel it, the owner can

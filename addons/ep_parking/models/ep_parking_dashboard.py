@@ -1,0 +1,74 @@
+from odoo import api, fields, models
+
+from ..lib import reports
+from ..lib.vendor_api import DEFAULT_TZ
+
+KPI_FIELDS = ("lot_count", "income_today", "income_month", "entries_today", "exits_today", "abnormal_today",
+              "openings_today", "offline_today", "member_count", "vehicle_count")
+
+
+class EpParkingDashboard(models.TransientModel):
+    """The welcome page (欢迎页面, seed 000 §2.9.1): lot income, entries, exits and gate openings,
+    members — of the user's own regions. Every figure is one aggregate query run as the user
+    (``search_count`` / ``read_group``), so the region rules decide what it sums."""
+
+    _name = "ep.parking.dashboard"
+    _description = "Welcome Dashboard"
+
+    name = fields.Char(default="Welcome", readonly=True)
+    currency_id = fields.Many2one("res.currency", default=lambda self: self.env.user.company_id.currency_id,
+                                  readonly=True)
+    lot_count = fields.Integer(string="Lots", compute="_compute_kpis")
+    income_today = fields.Monetary(string="Income Today", compute="_compute_kpis")
+    income_month = fields.Monetary(string="Income This Month", compute="_compute_kpis")
+    entries_today = fields.Integer(string="Entries Today", compute="_compute_kpis")
+    exits_today = fields.Integer(string="Exits Today", compute="_compute_kpis")
+    abnormal_today = fields.Integer(string="Abnormal Openings Today", compute="_compute_kpis")
+    openings_today = fields.Integer(string="Gate Openings Today", compute="_compute_kpis",
+                                    help="Entries, exits and abnormal openings since midnight.")
+    offline_today = fields.Integer(string="Offline Checks Today", compute="_compute_kpis")
+    member_count = fields.Integer(string="Members", compute="_compute_kpis")
+    vehicle_count = fields.Integer(string="Vehicles", compute="_compute_kpis")
+
+    @api.model
+    def _get_kpis(self, now=None):
+        """The figures (a dict of ``KPI_FIELDS``) for the current user at ``now`` (UTC string)."""
+        now = fields.Datetime.from_string(now or fields.Datetime.now())
+        day = [fields.Datetime.to_string(moment) for moment in reports.day_bounds(now, DEFAULT_TZ)]
+        month = [fields.Datetime.to_string(moment) for moment in reports.month_bounds(now, DEFAULT_TZ)]
+        Order, Passage = self.env["ep.parking.order"], self.env["ep.parking.passage"]
+
+        def income(bounds):
+            groups = Order.read_group([("state", "=", "paid"), ("paid_at", ">=", bounds[0]),
+                                       ("paid_at", "<", bounds[1])], ["amount"], [])
+            return groups[0]["amount"] or 0.0 if groups else 0.0
+
+        passages = {group["direction"]: group["direction_count"] for group in Passage.read_group(
+            [("passage_time", ">=", day[0]), ("passage_time", "<", day[1])], ["direction"], ["direction"])}
+        abnormal = self.env["ep.parking.abnormal.opening"].search_count(
+            [("opening_time", ">=", day[0]), ("opening_time", "<", day[1])])
+        kpis = {
+            "lot_count": self.env["ep.parking.lot"].search_count([]),
+            "income_today": income(day), "income_month": income(month),
+            "entries_today": passages.get("in", 0), "exits_today": passages.get("out", 0),
+            "abnormal_today": abnormal,
+            "openings_today": passages.get("in", 0) + passages.get("out", 0) + abnormal,
+            "offline_today": self.env["ep.parking.offline.record"].search_count(
+                [("checked_at", ">=", day[0]), ("checked_at", "<", day[1])]),
+            "member_count": self.env["res.partner"].search_count([("ep_member", "=", True)]),
+            "vehicle_count": self.env["ep.parking.vehicle"].search_count([]),
+        }
+        return kpis
+
+    @api.depends("name")
+    def _compute_kpis(self):
+        kpis = self._get_kpis()
+        for dashboard in self:
+            dashboard.update(kpis)
+
+    @api.model
+    def action_open(self):
+        """The menu's entry: a fresh dashboard of the current user."""
+        return {"type": "ir.actions.act_window", "res_model": self._name, "view_mode": "form",
+                "res_id": self.create({}).id, "target": "inline",
+                "views": [(self.env.ref("ep_parking.ep_parking_dashboard_view_form").id, "form")]}

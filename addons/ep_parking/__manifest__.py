@@ -69,6 +69,7 @@
         "demo/ep_approval_demo.xml",
         "demo/ep_parking_space_lock_demo.xml",
         "demo/ep_parking_owner_demo.xml",
+        "demo/ep_parking_report_demo.xml",
     ],
     "application": True,
 }

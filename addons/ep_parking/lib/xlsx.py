@@ -4,7 +4,8 @@ Numbers (int, Decimal, float) are written as numbers, money (Decimal) with two d
 other value as text, never as a formula (a cell typed "=HYPERLINK(...)" by a user stays text).
 Rows are streamed (xlsxwriter's constant-memory mode), so memory stays flat however many rows.
 """
-import io
+import os
+import tempfile
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -15,9 +16,20 @@ MAX_SHEET_ROWS = 1048576  # Excel's limit, the header row included
 
 def xlsx_bytes(headers, rows, sheet_name="Sheet1"):
     """The xlsx file (bytes) of ``headers`` (a list of texts) and ``rows`` (an iterable of lists)."""
-    output = io.BytesIO()
-    book = xlsxwriter.Workbook(output, {"in_memory": True, "constant_memory": True,
-                                        "strings_to_formulas": False, "strings_to_urls": False})
+    with tempfile.TemporaryDirectory(prefix="ep-xlsx-") as folder:
+        path = os.path.join(folder, "export.xlsx")
+        write_xlsx(path, headers, rows, sheet_name)
+        with open(path, "rb") as handle:
+            return handle.read()
+
+
+def write_xlsx(path, headers, rows, sheet_name="Sheet1"):
+    """Write the xlsx file of ``headers`` and ``rows`` to ``path``; returns the number of rows.
+
+    xlsxwriter keeps constant memory only when it writes to a file (``in_memory`` would hold the
+    whole sheet): each row goes to disk as it comes, so a million rows cost no more memory than ten."""
+    book = xlsxwriter.Workbook(path, {"constant_memory": True, "strings_to_formulas": False,
+                                      "strings_to_urls": False, "tmpdir": os.path.dirname(path) or None})
     sheet = book.add_worksheet(_sheet_name(sheet_name))
     bold = book.add_format({"bold": True})
     money = book.add_format({"num_format": "0.00"})
@@ -26,13 +38,17 @@ def xlsx_bytes(headers, rows, sheet_name="Sheet1"):
     sheet.set_column(0, max(len(headers) - 1, 0), 18)
     for col, header in enumerate(headers):
         sheet.write_string(0, col, str(header), bold)
-    for index, row in enumerate(rows, start=1):
-        if index >= MAX_SHEET_ROWS:
-            raise ValueError("more rows than a sheet holds (%s)" % (MAX_SHEET_ROWS - 1))
-        for col, value in enumerate(row):
-            _write(sheet, index, col, value, money, stamp, day)
-    book.close()
-    return output.getvalue()
+    count = 0
+    try:
+        for index, row in enumerate(rows, start=1):
+            if index >= MAX_SHEET_ROWS:
+                raise ValueError("more rows than a sheet holds (%s)" % (MAX_SHEET_ROWS - 1))
+            for col, value in enumerate(row):
+                _write(sheet, index, col, value, money, stamp, day)
+            count = index
+    finally:
+        book.close()
+    return count
 
 
 def _write(sheet, row, col, value, money, stamp, day):

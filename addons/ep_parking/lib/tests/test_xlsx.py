@@ -53,3 +53,13 @@ def test_too_many_rows(monkeypatch):
     xlsx.xlsx_bytes(["A"], [[1], [2]])
     with pytest.raises(ValueError):
         xlsx.xlsx_bytes(["A"], [[1], [2], [3]])
+
+
+def test_write_xlsx_streams_to_a_file(tmp_path):
+    path = str(tmp_path / "exits.xlsx")
+    count = xlsx.write_xlsx(path, ["Plate", "Due"], ([("京A%05d" % index), Decimal("1.50")] for index in range(2000)))
+    assert count == 2000
+    with zipfile.ZipFile(path) as book:
+        sheet = book.read("xl/worksheets/sheet1.xml").decode()
+    assert sheet.count("<row ") == 2001
+    assert "<v>1.5</v>" in sheet

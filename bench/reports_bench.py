@@ -153,14 +153,14 @@ def generate(db, lots_wanted, passages, days):
                 plate = "粤B%05d" % rng.randrange(100000)
                 due = 0 if minutes <= 30 else min(10, 5 + max(0, (minutes - 180 + 59) // 60))
                 paid = due if rng.random() > 0.05 else 0
-                ref = "br-%d" % index
+                ref = "br-%d-%d" % (have, index)  # unique across runs that add to the data set
                 passage_rows.append(("in", entry, "small", plate, lot_id, region_id, "http", ref + "-in", 1,
                                      None, None))
                 passage_rows.append(("out", leave, "small", plate, lot_id, region_id, "http", ref + "-out", 1,
                                      due, paid))
                 if paid and rng.random() < 0.3:
-                    order_rows.append(("BR%09d" % index, "temporary", channel, lot_id, region_id, company, "paid",
-                                       paid, leave, "br-pay-%d" % index))
+                    order_rows.append(("BR%d-%09d" % (have, index), "temporary", channel, lot_id, region_id,
+                                       company, "paid", paid, leave, "pay-" + ref))
                 if rng.random() < 0.005:
                     opening_rows.append((lot_id, region_id, plate, rng.choice(("remote", "system")), leave, "http",
                                          ref + "-ab", 1, due, True))

@@ -19,6 +19,7 @@
         "security/ep_monthcard_renewal_security.xml",
         "security/ep_monthcard_billing_security.xml",
         "security/ep_monthcard_emergency_open_security.xml",
+        "security/ep_monthcard_report_security.xml",
         "data/ep_monthcard_suspension_data.xml",
         "data/ep_monthcard_reminder_data.xml",
         "data/ep_monthcard_application_data.xml",
@@ -49,6 +50,7 @@
         "views/ep_monthcard_pass_area_views.xml",
         "views/ep_monthcard_emergency_open_views.xml",
         "views/ep_monthcard_owner_templates.xml",
+        "views/ep_monthcard_report_views.xml",
     ],
     "demo": [
         "demo/ep_monthcard_demo.xml",

@@ -27,3 +27,4 @@ from . import ep_monthcard_reminder  # noqa: F401
 from . import ep_monthcard_import_line  # noqa: F401
 from . import ep_monthcard_import  # noqa: F401
 from . import ep_monthcard_emergency_open  # noqa: F401
+from . import ep_monthcard_report  # noqa: F401

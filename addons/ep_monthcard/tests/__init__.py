@@ -19,6 +19,7 @@ from . import (
     test_renewal_portal,  # noqa: F401
     test_renewal_request,  # noqa: F401
     test_owner_portal,  # noqa: F401
+    test_report,  # noqa: F401
     test_rule,  # noqa: F401
     test_rule_change_request,  # noqa: F401
     test_suspension,  # noqa: F401

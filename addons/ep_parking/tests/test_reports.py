@@ -139,3 +139,48 @@ class TestReports(EpParkingCase):
         self.assertEqual([(g["lot_id"][0], g["offline_count"]) for g in groups], [(self.lot_b.id, 2)])
         self.assertFalse(Record.sudo(self.users["operator"]).search([("lot_id", "=", self.lot_b.id)]),
                          "lot B is not in the operator's regions")
+
+    def test_exports_are_built_ahead_within_the_requesters_regions(self):
+        import base64
+        import io
+        import zipfile
+
+        for lot, plate, day in ((self.lot_a, "京A60001", 3), (self.lot_a, "京A60002", 28), (self.lot_b, "京A60003", 4)):
+            self.exit(lot, utc(2030, 4, day, 9, 0), 5, 5, plate=plate)
+        self.exit(self.lot_a, utc(2030, 5, 1, 0, 30), 5, 5, plate="京A60004")  # lot time: May, not April
+        Export = self.env["ep.parking.export.file"]
+        # the operator asks for the whole tree: only the lots of their regions go in
+        export = Export.sudo(self.users["operator"]).create({"kind": "exits", "region_id": self.company_node.id,
+                                                             "month": "2030-04-17"})
+        self.assertEqual(export.state, "queued")
+        built = Export._cron_generate()
+        self.assertIn(export, built.sudo(self.users["operator"]))
+        self.assertEqual((export.state, export.row_count), ("ready", 2))
+        with zipfile.ZipFile(io.BytesIO(base64.b64decode(export.sudo().attachment_id.datas))) as book:
+            sheet = book.read("xl/worksheets/sheet1.xml").decode() + book.read("xl/sharedStrings.xml").decode()
+        self.assertIn("京A60001", sheet)
+        self.assertIn("京A60002", sheet)
+        self.assertNotIn("京A60003", sheet, "lot B is not in the operator's regions")
+        self.assertNotIn("京A60004", sheet, "May in lot time")
+        # the manager's file of the same node holds lot B too
+        manager_export = Export.sudo(self.users["manager"]).create({
+            "kind": "exits", "region_id": self.company_node.id, "month": "2030-04-01"})
+        manager_export.action_generate()
+        self.assertEqual(manager_export.row_count, 2, "lot B hangs off another branch than Test Co")
+        everything = Export.create({"kind": "exits", "month": "2030-04-01", "requested_by_id": False})
+        everything.action_generate()
+        self.assertGreaterEqual(everything.row_count, 3)
+        # staff do not see others' files, nor a group's scheduled file
+        self.assertFalse(Export.sudo(self.users["operator"]).search([("id", "in", (manager_export | everything).ids)]))
+        for kind in Export._get_export_kinds():
+            other = Export.create({"kind": kind, "lot_id": self.lot_a.id, "month": "2030-04-01"})
+            other.action_generate()
+            self.assertEqual(other.state, "ready", "%s: %s" % (kind, other.error))
+
+    def test_month_files_are_queued_for_each_group_once(self):
+        Export = self.env["ep.parking.export.file"]
+        queued = Export._cron_queue_month("2030-06-01")
+        groups = self.env["ep.parking.region"].search([("parent_id", "=", False)])
+        self.assertEqual(len(queued), len(groups) * len(Export._get_export_kinds()))
+        self.assertEqual(set(queued.mapped("month")), {"2030-05-01"})
+        self.assertFalse(Export._cron_queue_month("2030-06-02"), "queued once a month")

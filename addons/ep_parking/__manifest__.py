@@ -55,6 +55,7 @@
         "views/ep_parking_space_lock_views.xml",
         "views/ep_parking_space_lock_templates.xml",
         "views/ep_parking_report_views.xml",
+        "views/ep_parking_bigscreen_templates.xml",
     ],
     "demo": [
         "demo/ep_parking_region_demo.xml",

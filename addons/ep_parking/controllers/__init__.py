@@ -1,1 +1,1 @@
-from . import api, export, login, owner, payment, portal, qr, space_lock, unplated  # noqa: F401
+from . import api, bigscreen, export, login, owner, payment, portal, qr, space_lock, unplated  # noqa: F401

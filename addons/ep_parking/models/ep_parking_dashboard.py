@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import _, api, fields, models
 
 from ..lib import reports
 from ..lib.vendor_api import DEFAULT_TZ
@@ -59,6 +59,47 @@ class EpParkingDashboard(models.TransientModel):
             "vehicle_count": self.env["ep.parking.vehicle"].search_count([]),
         }
         return kpis
+
+    @api.model
+    def _count_passages(self, domain):
+        """(passes, distinct plates) of the passages in ``domain`` the user may read: one SQL count with
+        the record rules in its WHERE clause (``read_group`` has no distinct count)."""
+        Passage = self.env["ep.parking.passage"]
+        Passage.check_access_rights("read")
+        query = Passage._where_calc(domain)
+        Passage._apply_ir_rules(query, "read")
+        tables, where, params = query.get_sql()
+        self.env.cr.execute('SELECT COUNT(*), COUNT(DISTINCT "ep_parking_passage".plate) FROM %s WHERE %s'
+                            % (tables, where or "TRUE"), params)
+        return self.env.cr.fetchone()
+
+    @api.model
+    def _get_bigscreen_data(self, now=None, feed=20, photos=6):
+        """The big screen (大屏幕, seed 000 §2.9.4), as the user: today's passes and distinct vehicles
+        since midnight (lot time), historical income by city in five bands, the latest passages and
+        the latest photos."""
+        now = fields.Datetime.from_string(now or fields.Datetime.now())
+        day = [fields.Datetime.to_string(moment) for moment in reports.day_bounds(now, DEFAULT_TZ)]
+        passes, vehicles = self._count_passages([("passage_time", ">=", day[0]), ("passage_time", "<", day[1])])
+        lots = {group["lot_id"][0]: group["amount"] for group in self.env["ep.parking.order"].read_group(
+            [("state", "=", "paid")], ["lot_id", "amount"], ["lot_id"]) if group["lot_id"]}
+        cities = {}
+        for lot in self.env["ep.parking.lot"].browse(lots):
+            city = lot.city or _("Unknown")
+            cities[city] = cities.get(city, 0.0) + (lots[lot.id] or 0.0)
+        bands = reports.five_bands(cities)
+        Passage = self.env["ep.parking.passage"]
+        latest = Passage.search([], limit=feed)
+        with_photo = Passage.search([("photo", "!=", False)], limit=photos) if photos else Passage.browse()
+        return {
+            "passes_today": passes, "vehicles_today": vehicles,
+            "cities": sorted(({"city": city, "income": round(amount, 2), "band": bands[city]}
+                              for city, amount in cities.items()), key=lambda row: -row["income"]),
+            "feed": [{"id": p.id, "time": p.passage_time, "lot": p.lot_id.name, "plate": p.plate,
+                      "direction": p.direction} for p in latest],
+            "photos": [{"id": p.id, "url": "/web/image/ep.parking.passage/%s/photo" % p.id, "plate": p.plate,
+                        "lot": p.lot_id.name, "time": p.passage_time} for p in with_photo],
+        }
 
     @api.depends("name")
     def _compute_kpis(self):

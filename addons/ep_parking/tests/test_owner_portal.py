@@ -136,3 +136,18 @@ class TestOwnerPortal(EpHttpCase):
         self.assertIn("我的车辆", home.text)
         vehicles = self.open("/my/vehicles")
         self.assertIn("添加车辆", vehicles.text)
+
+    def test_big_screen_is_for_staff(self):
+        self.authenticate(self.owner.login, PASSWORD)
+        self.open("/ep/bigscreen", expect=403)
+        self.open("/ep/bigscreen/data", expect=403)
+        staff = self.env["res.users"].create({
+            "name": "Wall", "login": "ep_wall_staff", "password": PASSWORD,
+            "groups_id": [(6, 0, [self.env.ref("ep_parking.group_operator").id])],
+            "ep_region_ids": [(6, 0, self.lot.region_id.ids)]})
+        self.authenticate(staff.login, PASSWORD)
+        page = self.open("/ep/bigscreen")
+        self.assertIn("ep_bs_passes", page.text)
+        self.assertIn("ep_bigscreen.js", page.text)
+        data = self.open("/ep/bigscreen/data").json()
+        self.assertEqual(set(data), {"passes_today", "vehicles_today", "cities", "feed", "photos"})

@@ -29,3 +29,13 @@ def test_offline_lots():
     assert reports.offline_lots(seen, now) == [2, 3]
     assert reports.offline_lots(seen, now, minutes=4) == [1, 2, 3, 4]
     assert reports.offline_lots({}, now) == []
+
+
+def test_five_bands():
+    from decimal import Decimal
+
+    assert reports.five_bands({}) == {}
+    assert reports.five_bands({"深圳": Decimal("10")}) == {"深圳": 5}
+    bands = reports.five_bands({"a": Decimal("0"), "b": Decimal("19.99"), "c": Decimal("20"), "d": Decimal("55"),
+                                "e": Decimal("99.99"), "f": Decimal("100")})
+    assert bands == {"a": 1, "b": 1, "c": 2, "d": 3, "e": 5, "f": 5}

@@ -28,3 +28,4 @@ from . import ep_monthcard_import_line  # noqa: F401
 from . import ep_monthcard_import  # noqa: F401
 from . import ep_monthcard_emergency_open  # noqa: F401
 from . import ep_monthcard_report  # noqa: F401
+from . import ep_parking_export_file  # noqa: F401

@@ -85,3 +85,17 @@ class TestMonthcardReport(EpMonthcardCase):
                                "month_b": fields.Date.to_string(self.m1 + relativedelta(days=3))})
         with self.assertRaises(UserError):
             same.action_compare()
+
+    def test_renewal_orders_are_an_export_kind(self):
+        import base64
+        import io
+        import zipfile
+
+        card = self.new_card(plate="京A10006")
+        self.renewal(card, 123, self.start_of(self.m1, 5, 10), self.start_of(self.m1, 5))
+        export = self.env["ep.parking.export.file"].create({"kind": "renewals", "lot_id": self.lot.id,
+                                                            "month": fields.Date.to_string(self.m1)})
+        export.action_generate()
+        self.assertEqual((export.state, export.row_count), ("ready", 1), export.error)
+        with zipfile.ZipFile(io.BytesIO(base64.b64decode(export.attachment_id.datas))) as book:
+            self.assertIn("京A10006", book.read("xl/worksheets/sheet1.xml").decode())

@@ -21,7 +21,7 @@ class EpMonthcardEmergencyOpen(models.Model):
                               ondelete="cascade")
     plate = fields.Char(required=True, readonly=True)
     lot_id = fields.Many2one(related="card_id.lot_id", store=True, readonly=True)
-    gate_id = fields.Many2one("ep.device", string="Gate", required=True, readonly=True, ondelete="restrict")
+    gate_id = fields.Many2one("ep.device", required=True, readonly=True, ondelete="restrict")
     partner_id = fields.Many2one("res.partner", string="Asked By", required=True, readonly=True, index=True)
     requested_at = fields.Datetime(required=True, readonly=True, default=fields.Datetime.now)
     expires_at = fields.Datetime(string="Code Valid Until", required=True, readonly=True)

@@ -21,7 +21,7 @@ class EpMonthcardReport(models.Model):
     _rec_name = "month"
 
     lot_id = fields.Many2one("ep.parking.lot", readonly=True)
-    division_id = fields.Many2one("ep.parking.region", string="Division", readonly=True)
+    division_id = fields.Many2one("ep.parking.region", readonly=True)
     area_id = fields.Many2one("ep.parking.region", string="Region", readonly=True,
                               help="The region (大区) above the lot's division.")
     rule_id = fields.Many2one("ep.monthcard.rule", readonly=True)

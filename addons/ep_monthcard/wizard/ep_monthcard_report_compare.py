@@ -35,7 +35,8 @@ class EpMonthcardReportCompare(models.TransientModel):
         if len(months) != 2:
             raise UserError(_("Choose two different months."))
         return {
-            "type": "ir.actions.act_window", "name": _("Month Cards: %s vs %s") % (months[1][:7], months[0][:7]),
+            "type": "ir.actions.act_window",
+            "name": _("Month Cards: %(month)s vs %(other)s") % {"month": months[1][:7], "other": months[0][:7]},
             "res_model": "ep.monthcard.report", "view_mode": "pivot,graph,tree",
             "domain": [("month", "in", months)],
             "context": {"pivot_measures": [MEASURES[self.measure]], "pivot_row_groupby": [GROUPS[self.group_by]],

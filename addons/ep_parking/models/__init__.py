@@ -45,5 +45,4 @@ from . import ep_parking_virtual_share  # noqa: F401
 from . import website  # noqa: F401
 from . import ep_parking_report_income  # noqa: F401
 from . import ep_parking_offline_record  # noqa: F401
-from . import ep_parking_dashboard  # noqa: F401
 from . import ep_parking_export_file  # noqa: F401

@@ -99,7 +99,7 @@ class EpParkingLot(models.Model):
                                     help="What a car pays to rent a shared space; refunded when it stops (§2.6.2).")
     reservation_entry = fields.Boolean(string="Paid Reservation Entry",
                                        help="Outside cars reserve and pay before they may enter (§2.6.3).")
-    reservation_fee = fields.Monetary(string="Reservation Fee", default=5.0,
+    reservation_fee = fields.Monetary(default=5.0,
                                       help="Fixed fee of a paid reservation entry, on top of the prepaid parking fee.")
     grace_minutes = fields.Integer(
         string="Exit Grace (min)", default=10, track_visibility="onchange",

@@ -15,7 +15,7 @@ class EpParkingOfflineRecord(models.Model):
 
     lot_id = fields.Many2one("ep.parking.lot", required=True, index=True, readonly=True, ondelete="cascade")
     region_id = fields.Many2one(related="lot_id.region_id", store=True, readonly=True)
-    checked_at = fields.Datetime(string="Checked At", required=True, index=True, readonly=True)
+    checked_at = fields.Datetime(required=True, index=True, readonly=True)
     last_seen = fields.Datetime(string="Last Report", readonly=True,
                                 help="The latest report of any device of the lot (empty: never).")
     offline_count = fields.Integer(string="Offline Checks", default=1, readonly=True, group_operator="sum")

@@ -30,7 +30,7 @@ class EpParkingSpaceLock(models.Model):
     region_id = fields.Many2one(related="lot_id.region_id", store=True, readonly=True)
     maker = fields.Char(required=True)
     hardware_code = fields.Char(required=True, help="The maker's code of the lock (硬件编码).")
-    lock_code = fields.Char(string="Lock Code", required=True, index=True,
+    lock_code = fields.Char(required=True, index=True,
                             help="Our code, printed on the lock (易停编码), e.g. 00190014.")
     ble_code = fields.Char(string="Bluetooth Code", help="Bluetooth broadcast code (蓝牙广播编码).")
     space = fields.Char(required=True, help="The space number the lock guards.")

@@ -28,7 +28,7 @@ class EpParkingSpaceLockGrant(models.Model):
     date_start = fields.Datetime(string="From")
     date_end = fields.Datetime(string="Until")
     plate = fields.Char(help="Free sharing: the month-card car of the lot the owner shares with.")
-    shared_by_id = fields.Many2one("res.partner", string="Shared By", readonly=True)
+    shared_by_id = fields.Many2one("res.partner", readonly=True)
     source = fields.Selection([("staff", "Staff"), ("free_share", "Free Sharing (owner)")], required=True,
                               default="staff", readonly=True)
     active = fields.Boolean(string="Enabled", default=True)

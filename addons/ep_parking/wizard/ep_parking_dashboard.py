@@ -3,9 +3,6 @@ from odoo import _, api, fields, models
 from ..lib import reports
 from ..lib.vendor_api import DEFAULT_TZ
 
-KPI_FIELDS = ("lot_count", "income_today", "income_month", "entries_today", "exits_today", "abnormal_today",
-              "openings_today", "offline_today", "member_count", "vehicle_count")
-
 
 class EpParkingDashboard(models.TransientModel):
     """The welcome page (欢迎页面, seed 000 §2.9.1): lot income, entries, exits and gate openings,
@@ -19,10 +16,10 @@ class EpParkingDashboard(models.TransientModel):
     currency_id = fields.Many2one("res.currency", default=lambda self: self.env.user.company_id.currency_id,
                                   readonly=True)
     lot_count = fields.Integer(string="Lots", compute="_compute_kpis")
-    income_today = fields.Monetary(string="Income Today", compute="_compute_kpis")
+    income_today = fields.Monetary(compute="_compute_kpis")
     income_month = fields.Monetary(string="Income This Month", compute="_compute_kpis")
-    entries_today = fields.Integer(string="Entries Today", compute="_compute_kpis")
-    exits_today = fields.Integer(string="Exits Today", compute="_compute_kpis")
+    entries_today = fields.Integer(compute="_compute_kpis")
+    exits_today = fields.Integer(compute="_compute_kpis")
     abnormal_today = fields.Integer(string="Abnormal Openings Today", compute="_compute_kpis")
     openings_today = fields.Integer(string="Gate Openings Today", compute="_compute_kpis",
                                     help="Entries, exits and abnormal openings since midnight.")
@@ -32,7 +29,7 @@ class EpParkingDashboard(models.TransientModel):
 
     @api.model
     def _get_kpis(self, now=None):
-        """The figures (a dict of ``KPI_FIELDS``) for the current user at ``now`` (UTC string)."""
+        """The figures (a dict by field name) for the current user at ``now`` (UTC string)."""
         now = fields.Datetime.from_string(now or fields.Datetime.now())
         day = [fields.Datetime.to_string(moment) for moment in reports.day_bounds(now, DEFAULT_TZ)]
         month = [fields.Datetime.to_string(moment) for moment in reports.month_bounds(now, DEFAULT_TZ)]

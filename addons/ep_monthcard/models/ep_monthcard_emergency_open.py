@@ -106,8 +106,5 @@ class EpMonthcardEmergencyOpen(models.Model):
         }[outcome]
 
     def _gate_status(self):
-        """"opening", "open" or "failed" for the holder's page."""
-        command = self.open_command_id
-        if not command:
-            return False
-        return {"acked": "open", "failed": "failed", "dead": "failed"}.get(command.state, "opening")
+        """"opening", "open" or "failed" for the holder's page (the unplated pages' rule)."""
+        return self.env["ep.parking.unplated"]._gate_status(self.open_command_id)

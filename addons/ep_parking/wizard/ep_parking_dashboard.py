@@ -2,6 +2,7 @@ from odoo import _, api, fields, models
 
 from ..lib import reports
 from ..lib.vendor_api import DEFAULT_TZ
+from ..models.ep_parking_tariff import to_lot_time
 
 
 class EpParkingDashboard(models.TransientModel):
@@ -88,14 +89,18 @@ class EpParkingDashboard(models.TransientModel):
         Passage = self.env["ep.parking.passage"]
         latest = Passage.search([], limit=feed)
         with_photo = Passage.search([("photo", "!=", False)], limit=photos) if photos else Passage.browse()
+
+        def local(stamp):  # lot time, as the wall shows it
+            return to_lot_time(stamp).strftime("%m-%d %H:%M:%S")
+
         return {
             "passes_today": passes, "vehicles_today": vehicles,
             "cities": sorted(({"city": city, "income": round(amount, 2), "band": bands[city]}
                               for city, amount in cities.items()), key=lambda row: -row["income"]),
-            "feed": [{"id": p.id, "time": p.passage_time, "lot": p.lot_id.name, "plate": p.plate,
+            "feed": [{"id": p.id, "time": local(p.passage_time), "lot": p.lot_id.name, "plate": p.plate,
                       "direction": p.direction} for p in latest],
             "photos": [{"id": p.id, "url": "/web/image/ep.parking.passage/%s/photo" % p.id, "plate": p.plate,
-                        "lot": p.lot_id.name, "time": p.passage_time} for p in with_photo],
+                        "lot": p.lot_id.name, "time": local(p.passage_time)} for p in with_photo],
         }
 
     @api.depends("name")

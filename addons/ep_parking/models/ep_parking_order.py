@@ -48,7 +48,7 @@ class EpParkingOrder(models.Model):
                                  ondelete="restrict", index=True)
     provider = fields.Selection(related="channel_id.provider", readonly=True)
     lot_id = fields.Many2one("ep.parking.lot", required=True, readonly=True, index=True, ondelete="restrict")
-    region_id = fields.Many2one(related="lot_id.region_id", store=True, readonly=True)
+    region_id = fields.Many2one(related="lot_id.region_id", store=True, readonly=True, index=True)
     company_id = fields.Many2one(related="lot_id.company_id", store=True, readonly=True)
     currency_id = fields.Many2one(related="lot_id.currency_id", readonly=True)
     plate = fields.Char(readonly=True, index=True)

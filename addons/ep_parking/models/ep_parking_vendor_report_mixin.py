@@ -19,7 +19,7 @@ class EpParkingVendorReportMixin(models.AbstractModel):
     _description = "Vendor Report Mixin"
 
     lot_id = fields.Many2one("ep.parking.lot", required=True, index=True, ondelete="restrict")
-    region_id = fields.Many2one(related="lot_id.region_id", store=True, readonly=True)
+    region_id = fields.Many2one(related="lot_id.region_id", store=True, readonly=True, index=True)
     gate_id = fields.Many2one("ep.device", index=True, ondelete="set null")
     gate_code = fields.Char()
     vendor_id = fields.Many2one("ep.parking.vendor", index=True, ondelete="set null")

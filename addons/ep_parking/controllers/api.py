@@ -27,6 +27,10 @@ def _get_request(self, httprequest):
     """Odoo 11 treats every application/json body as JSON-RPC; vendors post plain JSON to
     our API, so requests under /ep/api/ are dispatched as plain HTTP (see docs/PORTING.md)."""
     if httprequest.path.startswith(API_PREFIX):
+        if httprequest.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            # Odoo parses forms before any route: werkzeug refuses a larger one (413) before reading it.
+            # JSON bodies reach the routes, which answer 413 in JSON (VendorApi._read_json).
+            httprequest.max_content_length = vendor_api.BODY_MAX_BYTES
         return http.HttpRequest(httprequest)
     return _odoo_get_request(self, httprequest)
 
@@ -61,10 +65,7 @@ class VendorApi(http.Controller):
         env = self._env()
         try:
             vendor = self._authenticate(env)
-            try:
-                payload = json.loads(request.httprequest.get_data(as_text=True) or "null")
-            except ValueError:
-                raise vendor_api.PayloadError(vendor_api.BAD_JSON, None, "bad_json") from None
+            payload = self._read_json()
             values = parser(payload)
             lot = env["ep.parking.lot"].with_context(active_test=False)._find_by_code(values["lot"])
             if not lot:
@@ -79,6 +80,17 @@ class VendorApi(http.Controller):
             _logger.exception("vendor API failed on %s", request.httprequest.path)
             env.cr.rollback()
             return self._json({"result": vendor_api.SERVER_ERROR, "message": "internal error"}, 500)
+
+    def _read_json(self):
+        """The body as JSON; a body larger than ``BODY_MAX_BYTES`` is refused before it is read whole."""
+        httprequest = request.httprequest
+        vendor_api.check_body_size(httprequest.content_length)
+        data = httprequest.stream.read(vendor_api.BODY_MAX_BYTES + 1)
+        vendor_api.check_body_size(len(data))
+        try:
+            return json.loads(data.decode("utf-8") or "null")
+        except (ValueError, UnicodeDecodeError):
+            raise vendor_api.PayloadError(vendor_api.BAD_JSON, None, "bad_json") from None
 
     def _authenticate(self, env):
         header = request.httprequest.headers.get("Authorization", "")
@@ -121,8 +133,10 @@ class VendorApi(http.Controller):
             return self._json({"result": vendor_api.BAD_VALUE, "message": "no database selected"}, 400)
         env = self._env()
         try:
-            record = env["ep.parking.lot"]._find_by_code(lot.strip())
-            if not plate.strip():
+            lot = vendor_api.clean_text(lot, "lot")
+            plate = vendor_api.clean_text(plate, "plate")
+            record = env["ep.parking.lot"]._find_by_code(lot)
+            if not plate:
                 raise vendor_api.PayloadError(vendor_api.MISSING_FIELD, "plate", "missing")
             if not is_valid_plate(plate):
                 raise vendor_api.PayloadError(vendor_api.BAD_PLATE, "plate", "bad_plate")

@@ -29,11 +29,16 @@ UNKNOWN_LOT = 40401
 NOT_IN_LOT = 40402
 NO_TARIFF = 40901
 PAYMENT_REJECTED = 40006
+TOO_LARGE = 41301
 SERVER_ERROR = 50001
+AMOUNT_MAX = Decimal("99999999.99")  # no parking fee is larger; larger figures cannot be quantised
+# A report's body: the largest photo (base64) and room for the other fields. Larger bodies are refused
+# before they are read.
+BODY_MAX_BYTES = (PHOTO_MAX_BYTES * 4) // 3 + 64 * 1024
 
 HTTP_STATUS = {BAD_JSON: 400, MISSING_FIELD: 400, BAD_VALUE: 400, BAD_PLATE: 400, BAD_PHOTO: 400,
                PAYMENT_REJECTED: 400, BAD_TOKEN: 401, LOT_NOT_ALLOWED: 403, UNKNOWN_LOT: 404, NOT_IN_LOT: 404,
-               NO_TARIFF: 409, SERVER_ERROR: 500}
+               NO_TARIFF: 409, TOO_LARGE: 413, SERVER_ERROR: 500}
 
 
 class PayloadError(ValueError):
@@ -46,6 +51,12 @@ class PayloadError(ValueError):
     @property
     def http_status(self):
         return HTTP_STATUS.get(self.code, 400)
+
+
+def check_body_size(length):
+    """Refuse a body of ``length`` bytes (None: unknown) larger than ``BODY_MAX_BYTES``."""
+    if length is not None and length > BODY_MAX_BYTES:
+        raise PayloadError(TOO_LARGE, None, "too_large")
 
 
 def _require(payload, field):
@@ -61,7 +72,15 @@ def _text(payload, field, required=True, max_len=64):
         return None
     if not isinstance(value, (str, int)) or isinstance(value, bool):
         raise PayloadError(BAD_VALUE, field, "not_text")
-    value = str(value).strip()
+    return clean_text(str(value), field, max_len)
+
+
+def clean_text(value, field, max_len=64):
+    """``value`` stripped; refused when longer than ``max_len`` or holding a NUL character, which
+    PostgreSQL text cannot store (a query with one fails instead of finding nothing)."""
+    value = value.strip()
+    if "\x00" in value:
+        raise PayloadError(BAD_VALUE, field, "not_text")
     if len(value) > max_len:
         raise PayloadError(BAD_VALUE, field, "too_long")
     return value
@@ -98,7 +117,7 @@ def parse_amount(value, field):
         amount = Decimal(str(value))
     except InvalidOperation:
         raise PayloadError(BAD_VALUE, field, "not_amount") from None
-    if not amount.is_finite() or amount < 0 or amount != amount.quantize(Decimal("0.01")):
+    if not amount.is_finite() or amount < 0 or amount > AMOUNT_MAX or amount != amount.quantize(Decimal("0.01")):
         raise PayloadError(BAD_VALUE, field, "not_amount")
     return amount.quantize(Decimal("0.01"))
 
@@ -187,7 +206,8 @@ def parse_abnormal_opening(payload, tz=DEFAULT_TZ):
 def parse_heartbeat(payload):
     """A lot (optionally naming devices) says it is alive."""
     _check_object(payload)
-    devices = payload.get("devices") or []
+    devices = payload.get("devices")
+    devices = [] if devices is None else devices  # absent or null: the whole lot; 0, "" or false are errors
     if not isinstance(devices, list) or not all(isinstance(code, str) for code in devices):
         raise PayloadError(BAD_VALUE, "devices", "not_list")
     return {"lot": _text(payload, "lot"), "devices": devices}

@@ -105,6 +105,7 @@ class EpParkingVendorReportMixin(models.AbstractModel):
             "not_list": _("the field %s must be a list of device codes"),
             "not_object": _("the body must be a JSON object"),
             "bad_json": _("the body is not valid JSON"),
+            "too_large": _("the body is too large"),
             "bad_token": _("missing or unknown API token"),
             "lot_not_allowed": _("this vendor does not serve lot %s"),
             "unknown_lot": _("no lot with ID %s"),

@@ -95,3 +95,41 @@ def test_status_codes():
     assert api.PayloadError(api.BAD_TOKEN).http_status == 401
     assert api.PayloadError(api.UNKNOWN_LOT).http_status == 404
     assert api.PayloadError(api.LOT_NOT_ALLOWED).http_status == 403
+
+
+def test_body_size_is_checked_before_reading():
+    api.check_body_size(None)
+    api.check_body_size(api.BODY_MAX_BYTES)
+    assert api.BODY_MAX_BYTES > (api.PHOTO_MAX_BYTES * 4) // 3, "the largest photo fits"
+    with pytest.raises(api.PayloadError) as raised:
+        api.check_body_size(api.BODY_MAX_BYTES + 1)
+    assert (raised.value.code, raised.value.http_status) == (api.TOO_LARGE, 413)
+
+
+@pytest.mark.parametrize("value", ["1e999", "100000000.00", "1E+30"])
+def test_huge_amounts_are_refused_not_crashed(value):
+    """Regression (fuzz run, issue 14): "1e999" made Decimal.quantize raise and the API answer 500."""
+    with pytest.raises(api.PayloadError) as raised:
+        api.parse_amount(value, "amount_due")
+    assert raised.value.reason == "not_amount"
+    assert api.parse_amount("99999999.99", "amount_due") == Decimal("99999999.99")
+
+
+@pytest.mark.parametrize("devices", [0, "", False, {}, "gate-in-1"])
+def test_heartbeat_devices_must_be_a_list(devices):
+    """Regression (fuzz run, issue 14): ``"devices": 0`` was taken as "no device named"."""
+    with pytest.raises(api.PayloadError):
+        api.parse_heartbeat({"lot": "SZ-001", "devices": devices})
+    assert api.parse_heartbeat({"lot": "SZ-001", "devices": None})["devices"] == []
+    assert api.parse_heartbeat({"lot": "SZ-001"})["devices"] == []
+
+
+def test_text_with_a_nul_character_is_refused():
+    """Regression (fuzz run, issue 14): ``/ep/api/v1/fee?lot=%00`` reached PostgreSQL, which refuses NUL
+    in text, and the API answered 500."""
+    with pytest.raises(api.PayloadError) as raised:
+        api.clean_text("SZ\x00001", "lot")
+    assert raised.value.reason == "not_text"
+    with pytest.raises(api.PayloadError):
+        api.parse_passage(passage(event_id="e\x00"))
+    assert api.clean_text("  SZ-001 ", "lot") == "SZ-001"

@@ -17,6 +17,7 @@ from . import (
     test_reminder,  # noqa: F401
     test_renewal,  # noqa: F401
     test_renewal_portal,  # noqa: F401
+    test_renewal_concurrency,  # noqa: F401
     test_renewal_request,  # noqa: F401
     test_owner_portal,  # noqa: F401
     test_report,  # noqa: F401

@@ -345,7 +345,10 @@ class EpParkingOrder(models.Model):
         order = self.search([("name", "=", notification.reference)], limit=1)
         if not order or order.provider != provider:
             raise pay.PaymentError("reference", "unknown order")
-        self.env.cr.execute("SELECT id FROM ep_parking_order WHERE id = %s FOR UPDATE", [order.id])
+        # a concurrent replay that paid first makes this one fail to serialise: expected, retried by
+        # the request layer, so not logged as an error
+        self.env.cr.execute("SELECT id FROM ep_parking_order WHERE id = %s FOR UPDATE", [order.id],
+                            log_exceptions=False)
         order.invalidate_cache()
         if notification.status != "paid":
             return order

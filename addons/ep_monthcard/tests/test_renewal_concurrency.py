@@ -1,0 +1,103 @@
+"""Issue 14 item 3: the gateway's notification of one month-card renewal, replayed by 20 requests
+at once (each on its own committed cursor, as concurrent HTTP requests would be, retrying
+serialisation failures as Odoo's RPC layer does) — one renewal done, one journal entry, the card
+extended once."""
+import random
+import threading
+import unittest
+
+import psycopg2
+from dateutil.relativedelta import relativedelta
+from psycopg2 import errorcodes
+
+import odoo
+from odoo import SUPERUSER_ID, api, fields
+from odoo.tests.common import at_install, get_db_name, post_install
+
+THREADS = 20
+RETRYABLE = (errorcodes.SERIALIZATION_FAILURE, errorcodes.DEADLOCK_DETECTED)
+
+
+@at_install(False)
+@post_install(True)
+class TestRenewalNotificationsUnderConcurrency(unittest.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.registry = odoo.registry(get_db_name())
+        with api.Environment.manage(), self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
+            rule = env.ref("ep_monthcard.monthcard_rule_sz001_ground_demo")
+            now = fields.Datetime.from_string(fields.Datetime.now())
+            card = env["ep.monthcard"].create({
+                "lot_id": rule.lot_id.id, "plate": "粤B7C%03d" % random.randrange(1000), "rule_id": rule.id,
+                "state": "in_use",
+                "date_start": fields.Datetime.to_string(now - relativedelta(days=20)),
+                "date_end": fields.Datetime.to_string(now + relativedelta(days=10))})
+            wechat = env.ref("ep_parking.payment_method_wechat")
+            renewal = env["ep.monthcard.renewal"]._create_renewal(card, 1, "online", channel=wechat)
+            renewal.action_create_order()
+            order = renewal.order_id
+            order.action_start_payment("/done")
+            gateway = env["ep.parking.test.payment"]._find(order)
+            gateway.write({"state": "paid", "paid_at": fields.Datetime.now(), "transaction": "T-CONC-%s" % order.id})
+            self.payload = env["ep.parking.payment.provider"]._test_notification(gateway)
+            self.ids = {"card": card.id, "renewal": renewal.id, "order": order.id, "end": card.date_end,
+                        "name": order.name}
+        self.addCleanup(self._cleanup)
+
+    def _cleanup(self):
+        """Remove what the threads committed (posted entries cannot be cancelled: plain SQL)."""
+        with self.registry.cursor() as cr:
+            order_id = self.ids["order"]
+            cr.execute("SELECT array_agg(id) FROM account_move WHERE ref = %s", [self.ids["name"]])
+            moves = cr.fetchone()[0] or [0]
+            cr.execute("DELETE FROM ep_parking_test_payment WHERE order_id = %s", [order_id])
+            cr.execute("DELETE FROM ep_monthcard_renewal WHERE id = %s", [self.ids["renewal"]])
+            cr.execute("DELETE FROM ep_parking_order WHERE id = %s", [order_id])
+            cr.execute("DELETE FROM account_analytic_line WHERE move_id IN "
+                       "(SELECT id FROM account_move_line WHERE move_id = ANY(%s))", [moves])
+            cr.execute("DELETE FROM account_move_line WHERE move_id = ANY(%s)", [moves])
+            cr.execute("DELETE FROM account_move WHERE id = ANY(%s)", [moves])
+            cr.execute("DELETE FROM ep_device_command WHERE origin_model = 'ep.monthcard' AND origin_id = %s",
+                       [self.ids["card"]])
+            cr.execute("DELETE FROM ep_monthcard WHERE id = %s", [self.ids["card"]])
+
+    def _notify(self, barrier, results):
+        barrier.wait()
+        for _attempt in range(50):
+            try:
+                with api.Environment.manage(), self.registry.cursor() as cr:
+                    env = api.Environment(cr, SUPERUSER_ID, {})
+                    order = env["ep.parking.order"]._process_notification("test", self.payload)
+                    results.append(order.state)
+                return
+            except psycopg2.OperationalError as exc:
+                if exc.pgcode not in RETRYABLE:
+                    results.append("error: %s" % exc)
+                    return
+            except Exception as exc:  # noqa: BLE001 -- reported as the thread's result
+                results.append("error: %r" % exc)
+                return
+        results.append("gave up")
+
+    def test_replayed_notifications_renew_once(self):
+        barrier = threading.Barrier(THREADS)
+        results = []
+        threads = [threading.Thread(target=self._notify, args=(barrier, results)) for _index in range(THREADS)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(120)
+        self.assertEqual(results, ["paid"] * THREADS)
+        with api.Environment.manage(), self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            order = env["ep.parking.order"].browse(self.ids["order"])
+            renewal = env["ep.monthcard.renewal"].browse(self.ids["renewal"])
+            card = env["ep.monthcard"].browse(self.ids["card"])
+            self.assertEqual((order.state, renewal.state), ("paid", "done"))
+            self.assertEqual(env["account.move"].search_count([("ref", "=", order.name)]), 1)
+            self.assertEqual(card.date_end, renewal.date_to, "extended once, to the renewal's end")
+            self.assertGreater(card.date_end, self.ids["end"])
+            self.assertEqual(env["ep.monthcard.renewal"].search_count(
+                [("card_id", "=", card.id), ("state", "=", "done")]), 1)

@@ -93,7 +93,7 @@ class EpParkingPassage(models.Model):
                     ("lot_id", "=", passage.lot_id.id), ("plate", "=", passage.plate), ("direction", "=", "in"),
                     ("exit_id", "=", False), ("passage_time", "<=", passage.passage_time), ("id", "!=", passage.id),
                 ], order="passage_time desc, id desc", limit=1)
-                if entry:
+                if entry and entry._lock_unmatched("exit_id"):
                     passage.entry_id = entry
                     entry.exit_id = passage
             elif passage.direction == "in" and not passage.exit_id:
@@ -107,9 +107,19 @@ class EpParkingPassage(models.Model):
                 if later_entry:
                     domain.append(("passage_time", "<", later_entry.passage_time))
                 exit_ = self.search(domain, order="passage_time", limit=1)
-                if exit_:
+                if exit_ and exit_._lock_unmatched("entry_id"):
                     passage.exit_id = exit_
                     exit_.entry_id = passage
+
+    def _lock_unmatched(self, field):
+        """Lock this passage's row and tell whether its ``field`` is still empty: two exits of one car
+        reported at once pair with the entry once — the second waits here, then fails to serialise
+        and is retried (expected, so not logged as an error), and finds the entry taken."""
+        self.ensure_one()
+        self.env.cr.execute("SELECT id FROM ep_parking_passage WHERE id = %s FOR UPDATE", [self.id],
+                            log_exceptions=False)
+        self.invalidate_cache([field], self.ids)
+        return not self[field]
 
     # ------------------------------------------------------------ ingestion
     @api.model

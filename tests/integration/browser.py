@@ -115,8 +115,11 @@ class Browser:
 
     def poll(self, condition, timeout):
         """``condition(driver)`` once truthy within ``timeout`` seconds, else None (no failure)."""
+        # WebDriverException too: while a page replaces itself (the order page reloads every 3 s) Chromium
+        # may answer "Node with given id does not belong to the document" instead of a stale element
         waiter = WebDriverWait(self.driver, timeout, poll_frequency=0.2,
-                               ignored_exceptions=(NoSuchElementException, StaleElementReferenceException))
+                               ignored_exceptions=(NoSuchElementException, StaleElementReferenceException,
+                                                   WebDriverException))
         try:
             return waiter.until(condition)
         except TimeoutException:

@@ -1,18 +1,14 @@
-import threading
 import unittest
-
-import psycopg2
-from psycopg2 import errorcodes
 
 import odoo
 from odoo import SUPERUSER_ID, api
+from odoo.addons.ep_parking.tests.common import run_in_parallel
 from odoo.exceptions import UserError
 from odoo.tests.common import at_install, get_db_name, post_install
 
 THREADS = 50  # issue 14: 50 issuers at once against one limit
 LIMIT = 5
 PLATE = "粤B77C01"
-RETRYABLE = (errorcodes.SERIALIZATION_FAILURE, errorcodes.DEADLOCK_DETECTED)
 
 
 @at_install(False)
@@ -52,32 +48,15 @@ class TestIssueLimitUnderConcurrency(unittest.TestCase):
             cr.execute("DELETE FROM ep_coupon_type WHERE id = %s", [type_id])
             cr.execute("DELETE FROM ep_parking_passage WHERE id = %s", [entry])
 
-    def _issue(self, barrier, results):
-        barrier.wait()
-        for _attempt in range(50):
-            try:
-                with api.Environment.manage(), self.registry.cursor() as cr:
-                    env = api.Environment(cr, SUPERUSER_ID, {})
-                    env["ep.coupon.merchant"].browse(self.ids["merchant"])._issue_coupon(PLATE)
-                results.append("issued")
-                return
-            except psycopg2.OperationalError as exc:
-                if exc.pgcode not in RETRYABLE:
-                    results.append("error: %s" % exc)
-                    return
-            except UserError as exc:
-                results.append("refused" if "limit" in str(exc) else "error: %s" % exc)
-                return
-        results.append("gave up")
-
     def test_parallel_issues_never_exceed_the_limit(self):
-        barrier = threading.Barrier(THREADS)
-        results = []
-        threads = [threading.Thread(target=self._issue, args=(barrier, results)) for _index in range(THREADS)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(120)
+        def issue(env, _index):
+            env["ep.coupon.merchant"].browse(self.ids["merchant"])._issue_coupon(PLATE)
+            return "issued"
+
+        def refused(exc):
+            return "refused" if isinstance(exc, UserError) and "limit" in str(exc) else "error: %r" % exc
+
+        results = run_in_parallel(self.registry, issue, THREADS, describe_error=refused)
         self.assertEqual(sorted(set(results)), ["issued", "refused"], results)
         self.assertEqual(results.count("issued"), LIMIT)
         with self.registry.cursor() as cr:

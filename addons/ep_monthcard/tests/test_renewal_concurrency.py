@@ -3,19 +3,16 @@ at once (each on its own committed cursor, as concurrent HTTP requests would be,
 serialisation failures as Odoo's RPC layer does) — one renewal done, one journal entry, the card
 extended once."""
 import random
-import threading
 import unittest
 
-import psycopg2
 from dateutil.relativedelta import relativedelta
-from psycopg2 import errorcodes
 
 import odoo
 from odoo import SUPERUSER_ID, api, fields
+from odoo.addons.ep_parking.tests.common import run_in_parallel
 from odoo.tests.common import at_install, get_db_name, post_install
 
 THREADS = 20
-RETRYABLE = (errorcodes.SERIALIZATION_FAILURE, errorcodes.DEADLOCK_DETECTED)
 
 
 @at_install(False)
@@ -63,32 +60,11 @@ class TestRenewalNotificationsUnderConcurrency(unittest.TestCase):
                        [self.ids["card"]])
             cr.execute("DELETE FROM ep_monthcard WHERE id = %s", [self.ids["card"]])
 
-    def _notify(self, barrier, results):
-        barrier.wait()
-        for _attempt in range(50):
-            try:
-                with api.Environment.manage(), self.registry.cursor() as cr:
-                    env = api.Environment(cr, SUPERUSER_ID, {})
-                    order = env["ep.parking.order"]._process_notification("test", self.payload)
-                    results.append(order.state)
-                return
-            except psycopg2.OperationalError as exc:
-                if exc.pgcode not in RETRYABLE:
-                    results.append("error: %s" % exc)
-                    return
-            except Exception as exc:  # noqa: BLE001 -- reported as the thread's result
-                results.append("error: %r" % exc)
-                return
-        results.append("gave up")
-
     def test_replayed_notifications_renew_once(self):
-        barrier = threading.Barrier(THREADS)
-        results = []
-        threads = [threading.Thread(target=self._notify, args=(barrier, results)) for _index in range(THREADS)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(120)
+        def notify(env, _index):
+            return env["ep.parking.order"]._process_notification("test", self.payload).state
+
+        results = run_in_parallel(self.registry, notify, THREADS)
         self.assertEqual(results, ["paid"] * THREADS)
         with api.Environment.manage(), self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})

@@ -1,9 +1,49 @@
 import re
+import threading
 from datetime import datetime, timedelta
 
-from odoo import fields
+import psycopg2
+from psycopg2 import errorcodes
+
+from odoo import SUPERUSER_ID, api, fields
 from odoo.tests.common import HttpCase, SavepointCase, at_install, post_install
 from odoo.tools import config
+
+RETRYABLE = (errorcodes.SERIALIZATION_FAILURE, errorcodes.DEADLOCK_DETECTED)
+
+
+def run_in_parallel(registry, work, count, describe_error=None, timeout=120):
+    """Run ``work(env, index)`` in ``count`` threads released at once, each on its own committed cursor
+    (as concurrent requests would), retrying serialisation failures as Odoo's request layer does.
+    Returns the threads' results: what ``work`` returned once its transaction committed, else
+    ``describe_error(exception)`` (default ``"error: ..."``) or ``"gave up"``."""
+    describe_error = describe_error or (lambda exc: "error: %r" % exc)
+    barrier = threading.Barrier(count)
+    results = []
+
+    def run(index):
+        barrier.wait()
+        for _attempt in range(50):
+            try:
+                with api.Environment.manage(), registry.cursor() as cr:
+                    value = work(api.Environment(cr, SUPERUSER_ID, {}), index)
+                results.append(value)  # committed: the cursor's block ended without error
+                return
+            except psycopg2.OperationalError as exc:
+                if exc.pgcode not in RETRYABLE:
+                    results.append(describe_error(exc))
+                    return
+            except Exception as exc:  # noqa: BLE001 -- reported as the thread's result
+                results.append(describe_error(exc))
+                return
+        results.append("gave up")
+
+    threads = [threading.Thread(target=run, args=(index,)) for index in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout)
+    return results
 
 
 @at_install(False)

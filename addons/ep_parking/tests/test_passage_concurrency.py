@@ -2,19 +2,16 @@
 concurrent vendor requests would be, retrying serialisation failures as Odoo's request layer
 does) — the entry pairs with one exit only; the others stay unmatched for the staff."""
 import random
-import threading
 import unittest
 from datetime import timedelta
-
-import psycopg2
-from psycopg2 import errorcodes
 
 import odoo
 from odoo import SUPERUSER_ID, api, fields
 from odoo.tests.common import at_install, get_db_name, post_install
 
+from .common import run_in_parallel
+
 THREADS = 10
-RETRYABLE = (errorcodes.SERIALIZATION_FAILURE, errorcodes.DEADLOCK_DETECTED)
 
 
 @at_install(False)
@@ -44,31 +41,14 @@ class TestParallelExits(unittest.TestCase):
                        [self.ref + "%"])
             cr.execute("DELETE FROM ep_parking_passage WHERE event_ref LIKE %s", [self.ref + "%"])
 
-    def _exit(self, index, barrier, results):
-        barrier.wait()
-        for _attempt in range(50):
-            try:
-                with api.Environment.manage(), self.registry.cursor() as cr:
-                    env = api.Environment(cr, SUPERUSER_ID, {})
-                    passage = env["ep.parking.passage"].create({
-                        "lot_id": self.ids["lot"], "plate": self.plate, "direction": "out",
-                        "event_ref": "%s-out-%d" % (self.ref, index), "passage_time": fields.Datetime.now()})
-                    results.append("matched" if passage.entry_id else "unmatched")
-                return
-            except psycopg2.OperationalError as exc:
-                if exc.pgcode not in RETRYABLE:
-                    results.append("error: %s" % exc)
-                    return
-        results.append("gave up")
-
     def test_one_entry_pairs_with_one_exit(self):
-        barrier = threading.Barrier(THREADS)
-        results = []
-        threads = [threading.Thread(target=self._exit, args=(index, barrier, results)) for index in range(THREADS)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(120)
+        def leave(env, index):
+            passage = env["ep.parking.passage"].create({
+                "lot_id": self.ids["lot"], "plate": self.plate, "direction": "out",
+                "event_ref": "%s-out-%d" % (self.ref, index), "passage_time": fields.Datetime.now()})
+            return "matched" if passage.entry_id else "unmatched"
+
+        results = run_in_parallel(self.registry, leave, THREADS)
         self.assertEqual(sorted(results), ["matched"] + ["unmatched"] * (THREADS - 1), results)
         with self.registry.cursor() as cr:
             cr.execute("SELECT COUNT(*) FROM ep_parking_passage WHERE entry_id = %s", [self.ids["entry"]])

@@ -1,5 +1,5 @@
 # EP Suite — every target calls tools/ep, which installs what is missing first.
-.PHONY: run test stop setup start db lint test-addon clean help
+.PHONY: run test stop setup start db lint bench test-addon clean help
 
 run:            ## server on http://127.0.0.1:8069 with demo data (admin / admin)
 	@tools/ep run
@@ -21,6 +21,9 @@ db:             ## create or update the demo database "ep"
 
 lint:           ## ruff, pylint-odoo
 	@tools/ep lint
+
+bench:          ## every bench/*.py (~30 min with a 10-min soak), one table, bench/RESULTS.md; ARGS=--quick
+	@tools/ep bench $(ARGS)
 
 test-addon:     ## one addon's Odoo tests on the existing test DB: make test-addon A=ep_parking
 	@tools/ep test-addon $(A)

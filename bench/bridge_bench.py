@@ -5,13 +5,15 @@
 Measured in one run, on this machine's project PostgreSQL and Mosquitto:
   1. broker     — paho publisher (own process) -> paho subscriber, QoS 1: the MQTT ceiling;
   2. raw insert — psycopg2 INSERTs of the same rows into a scratch copy of the event table,
-                  one statement per row, a commit every 500 rows: the database ceiling;
+                  one statement per row, a commit every 500 rows: the database ceiling for rows that
+                  arrive one by one; and COPY of all of them at once: the ceiling of bulk loading;
   3. bridge     — events published on ep/<site>/<device>/event until their rows are
                   committed by a real `odoo-bin ep-bridge` process (end to end).
 Target: bridge >= 30 % of the raw insert rate.
 """
 import argparse
 import configparser
+import io
 import json
 import multiprocessing
 import os
@@ -25,8 +27,10 @@ from pathlib import Path
 
 import paho.mqtt.client as mqtt
 import psycopg2
+from benchlib import record
 
 ROOT = Path(__file__).resolve().parents[1]
+BENCH = "bridge"
 
 
 def conf():
@@ -110,14 +114,19 @@ def bench_broker(count):
     return seen[0] / elapsed
 
 
-def bench_raw_insert(db, count):
-    run = uuid.uuid4().hex[:8]
-    connection = pg_connect(db)
+def scratch_event_table(connection):
     cursor = connection.cursor()
     cursor.execute("CREATE TEMP TABLE bench_event (LIKE ep_device_event INCLUDING ALL)")
     cursor.execute("CREATE TEMP SEQUENCE bench_event_seq")
     cursor.execute("ALTER TABLE bench_event ALTER id SET DEFAULT nextval('bench_event_seq')")
     connection.commit()
+    return cursor
+
+
+def bench_raw_insert(db, count):
+    run = uuid.uuid4().hex[:8]
+    connection = pg_connect(db)
+    cursor = scratch_event_table(connection)
     started = time.perf_counter()
     for index in range(count):
         cursor.execute(
@@ -133,26 +142,54 @@ def bench_raw_insert(db, count):
     return count / elapsed
 
 
+def bench_raw_copy(db, count):
+    """The same rows through one COPY: what PostgreSQL takes when nothing arrives one by one."""
+    run = uuid.uuid4().hex[:8]
+    connection = pg_connect(db)
+    cursor = scratch_event_table(connection)
+    started = time.perf_counter()
+    buffer = io.StringIO()
+    for index in range(count):
+        payload = event_payload(run, index).replace("\\", "\\\\")
+        buffer.write("BENCH\tdev-%d\t%s-%d\tbench\tnow\t%s\tignored\t0\t1\tnow\t1\tnow\n"
+                     % (index % 8, run, index, payload))
+    buffer.seek(0)
+    cursor.copy_expert("COPY bench_event (site_code, device_code, event_id, event_type, received_at, payload, state, "
+                       "attempts, create_uid, create_date, write_uid, write_date) FROM STDIN", buffer)
+    connection.commit()
+    elapsed = time.perf_counter() - started
+    connection.close()
+    return count / elapsed
+
+
+def start_bridge(db, pg_port, instance, log):
+    """An `odoo-bin ep-bridge` process as tools/ep starts one; returns once it is subscribed."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    log.write_text("")
+    addons_path = conf()["options"]["addons_path"]
+    bridge = subprocess.Popen(
+        [sys.executable, str(ROOT / "bin" / "odoo-bin"), "--addons-path=%s" % addons_path, "ep-bridge",
+         "-c", str(ROOT / "odoo.conf"), "--db_port", str(pg_port), "-d", db, "--instance", instance,
+         "--logfile", str(log)], cwd=str(ROOT), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while "running on database" not in log.read_text():
+        if time.monotonic() > deadline or bridge.poll() is not None:
+            bridge.kill()
+            raise RuntimeError("the bridge did not start; see %s" % log)
+        time.sleep(0.2)
+    time.sleep(0.5)
+    return bridge
+
+
 def bench_bridge(db, count, pg_port):
     run = uuid.uuid4().hex[:8]
     site = "BENCH-%s" % run
     topics = ["ep/%s/dev-%d/event" % (site, n) for n in range(8)]
-    log = ROOT / ".state" / "log" / "bridge-bench.log"
-    addons_path = conf()["options"]["addons_path"]
-    bridge = subprocess.Popen(
-        [sys.executable, str(ROOT / "bin" / "odoo-bin"), "--addons-path=%s" % addons_path, "ep-bridge",
-         "-c", str(ROOT / "odoo.conf"), "--db_port", str(pg_port), "-d", db, "--instance", "bench-%s" % run,
-         "--logfile", str(log)], cwd=str(ROOT), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    bridge = start_bridge(db, pg_port, "bench-%s" % run, ROOT / ".state" / "log" / "bridge-bench.log")
     connection = pg_connect(db)
     connection.autocommit = True
     cursor = connection.cursor()
     try:
-        deadline = time.monotonic() + 60
-        while "running on database" not in (log.read_text() if log.exists() else ""):
-            if time.monotonic() > deadline or bridge.poll() is not None:
-                raise RuntimeError("the bridge did not start; see %s" % log)
-            time.sleep(0.2)
-        time.sleep(0.5)
         started = time.perf_counter()
         publisher = run_publisher(topics, run, count)
         stored = 0
@@ -183,10 +220,19 @@ def main():
     print("broker publish->deliver (QoS 1):        %8.0f msg/s" % broker_rate)
     raw_rate = bench_raw_insert(args.db, args.count)
     print("raw psycopg2 insert (commit per 500):   %8.0f rows/s" % raw_rate)
+    copy_rate = bench_raw_copy(args.db, args.count)
+    print("raw psycopg2 COPY (one batch):          %8.0f rows/s" % copy_rate)
     bridge_rate, stored = bench_bridge(args.db, args.count, pg_port)
     print("bridge end to end (publish->committed): %8.0f events/s (%d/%d stored)" % (bridge_rate, stored, args.count))
     print("ratio bridge / raw insert:   %5.1f %%  (target >= 30 %%)" % (100 * bridge_rate / raw_rate))
+    print("ratio bridge / raw COPY:     %5.1f %%" % (100 * bridge_rate / copy_rate))
     print("ratio bridge / broker:       %5.1f %%" % (100 * bridge_rate / broker_rate))
+    figure = "MQTT events stored, %d events" % args.count
+    record(BENCH, figure, bridge_rate, "events/s", raw_rate, "raw psycopg2 INSERT", ("ratio", ">=", 0.30))
+    record(BENCH, figure, bridge_rate, "events/s", copy_rate, "raw psycopg2 COPY")
+    record(BENCH, figure, bridge_rate, "events/s", broker_rate, "paho publish->deliver via Mosquitto")
+    if stored < args.count:
+        record(BENCH, "MQTT events lost", args.count - stored, "events", target=("value", "<=", 0))
 
 
 if __name__ == "__main__":

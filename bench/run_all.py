@@ -1,0 +1,140 @@
+"""`make bench`: runs every bench of this folder, prints one table, writes bench/RESULTS.md.
+
+    tools/ep bench            # every bench at its documented size (the soak alone takes 10 minutes)
+    tools/ep bench --quick    # small sizes and a 2-minute soak, to see that everything runs
+
+tools/ep has started PostgreSQL and Mosquitto and made the database ep_bench (every EP addon with its
+demo data). Each bench prints its own report (kept in .state/log/bench-<name>.log) and records its
+figures (bench/benchlib.py); a bench that fails is reported in the table and the others still run.
+The table: figure, our value, the baseline or limit measured in the same run, the ratio, the target.
+"""
+import argparse
+import datetime
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchlib import table, target_met
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+DB = "ep_bench"
+
+
+def benches(quick):
+    """(name, script, arguments) of every bench, at the documented size or a quick one."""
+    return [
+        ("tariff", "tariff_bench.py", ["--db", DB] + (["--duration", "5", "--cars", "200"] if quick else [])),
+        ("bridge", "bridge_bench.py", ["--db", DB, "--count", "3000" if quick else "20000"]),
+        ("monthcard import", "monthcard_import_bench.py", ["--db", DB, "--rows", "2000"]),
+        ("reports", "reports_bench.py",  # its own database: the data set is made once, then reused
+         ["--db", "ep_bench_reports_200k", "--passages", "200000", "--lots", "200", "--export-rows", "50000",
+          "--naive-rows", "10000"] if quick else
+         ["--db", "ep_bench_reports_1m", "--passages", "1000000", "--export-rows", "1000000"]),
+        ("soak", "soak_bench.py", ["--db", DB, "--minutes", "2" if quick else "10"]
+         + (["--warmup", "20"] if quick else [])),
+    ]
+
+
+def command_output(*command):
+    try:
+        return subprocess.run(command, capture_output=True, text=True, timeout=30).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+def machine():
+    """What the figures were measured on."""
+    cpu = "unknown"
+    with open("/proc/cpuinfo") as cpuinfo:
+        for line in cpuinfo:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    with open("/proc/meminfo") as meminfo:
+        memory = int(meminfo.readline().split()[1]) / 2 ** 20
+    os_name = platform.platform()
+    if Path("/etc/os-release").exists():
+        for line in Path("/etc/os-release").read_text().splitlines():
+            if line.startswith("PRETTY_NAME="):
+                os_name = line.split("=", 1)[1].strip('"')
+    postgres = Path(os.environ.get("EP_PG_BIN", "/usr/lib/postgresql/15/bin")) / "postgres"
+    mosquitto = command_output("dpkg-query", "-W", "-f=${Version}", "mosquitto")
+    return [
+        ("date", datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")),
+        ("commit", command_output("git", "-C", str(ROOT), "describe", "--always", "--dirty")),
+        ("CPU", "%s, %d cores" % (cpu, os.cpu_count())),
+        ("memory", "%.1f GiB" % memory),
+        ("load average at start", "%.2f %.2f %.2f" % os.getloadavg()),
+        ("OS", "%s, kernel %s" % (os_name, platform.release())),
+        ("Python", platform.python_version()),
+        ("PostgreSQL", command_output(str(postgres), "--version")),
+        ("Mosquitto", mosquitto),
+    ]
+
+
+def run(name, script, arguments, results, log):
+    """One bench in its own process; its output goes to the terminal and to its log."""
+    print("\n=== %s: %s %s" % (name, script, " ".join(arguments)), flush=True)
+    started = time.monotonic()
+    with open(log, "w") as output:
+        process = subprocess.Popen([sys.executable, "-u", str(BENCH / script)] + arguments, cwd=str(BENCH),
+                                   env=dict(os.environ, EP_BENCH_RESULTS=results), stdout=subprocess.PIPE,
+                                   stderr=subprocess.STDOUT, text=True)
+        for line in process.stdout:
+            sys.stdout.write(line)
+            output.write(line)
+        process.wait()
+    print("=== %s: %s in %.0f s" % (name, "done" if process.returncode == 0 else "FAILED (exit %d)"
+                                    % process.returncode, time.monotonic() - started), flush=True)
+    return process.returncode
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="small sizes, a 2-minute soak")
+    parser.add_argument("--only", action="append", help="run only this bench (repeatable; e.g. soak)")
+    parser.add_argument("--results", default=str(BENCH / "RESULTS.md"), help="where the table is written")
+    args = parser.parse_args()
+    about = machine()
+    logs = ROOT / ".state" / "log"
+    logs.mkdir(parents=True, exist_ok=True)
+    failed = []
+    started = time.monotonic()
+    with tempfile.NamedTemporaryFile("r", suffix=".jsonl") as results:
+        for name, script, arguments in benches(args.quick):
+            if args.only and name not in args.only:
+                continue
+            if run(name, script, arguments, results.name, logs / ("bench-%s.log" % name.replace(" ", "-"))):
+                failed.append(name)
+        rows = [json.loads(line) for line in results.read().splitlines() if line.strip()]
+    minutes = (time.monotonic() - started) / 60
+    text = table(rows)
+    print("\n" + text)
+    missed = [row for row in rows if target_met(row) is False]
+    print("\n%d figures, %d targets missed%s; %.0f minutes" % (
+        len(rows), len(missed), "; benches failed: %s" % ", ".join(failed) if failed else "", minutes))
+    if args.only:
+        return 1 if failed else 0
+    lines = ["# Bench results", "",
+             "Written by `make bench`%s (bench/run_all.py) in %.0f minutes. Every baseline is measured in the same "
+             "run, on the same machine; the ratio is ours / baseline. Targets are checks on the value or on the "
+             "ratio; a missed one is **no**. Each bench's own report: `.state/log/bench-<name>.log`; what each "
+             "figure measures: the docstring at the top of its script." % (" --quick" if args.quick else "", minutes),
+             "", "## Machine", ""]
+    lines += ["- %s: %s" % pair for pair in about]
+    lines += ["", "## Figures", "", text, ""]
+    if failed:
+        lines += ["Benches that failed (no figures): %s." % ", ".join(failed), ""]
+    Path(args.results).write_text("\n".join(lines))
+    print("written: %s" % args.results)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -152,11 +152,16 @@ class EpDevice(models.Model):
 
     @api.multi
     def _set_presence(self, online, when):
+        """``when``: a datetime string. A late or repeated report (heartbeats come many a second)
+        neither moves ``last_seen`` back nor writes anything."""
         for device in self:
-            vals = {"last_seen": when}
+            vals = {}
+            if not device.last_seen or when > device.last_seen:
+                vals["last_seen"] = when
             if device.online != online:
                 vals.update(online=online, presence_changed_at=when)
-            device.write(vals)
+            if vals:
+                device.write(vals)
 
     # ------------------------------------------------------------ broker accounts
     def _schedule_broker_sync(self):

@@ -28,6 +28,14 @@ class TestDevice(EpBridgeCase):
         self.gate._set_presence(False, "2026-11-22 08:05:00")
         self.assertEqual((self.gate.online, self.gate.presence_changed_at), (False, "2026-11-22 08:05:00"))
 
+    def test_late_report_does_not_move_presence_back(self):
+        self.gate._set_presence(True, "2026-11-22 08:05:00")
+        self.gate._set_presence(True, "2026-11-22 08:00:00")  # a heartbeat delivered late
+        self.assertEqual(self.gate.last_seen, "2026-11-22 08:05:00")
+        self.gate._set_presence(False, "2026-11-22 08:04:00")  # the broker's late last will still counts
+        self.assertEqual((self.gate.online, self.gate.last_seen, self.gate.presence_changed_at),
+                         (False, "2026-11-22 08:05:00", "2026-11-22 08:04:00"))
+
     def test_generated_password_is_shown_once_and_hashed(self):
         action = self.gate.sudo(self.device_manager).action_generate_mqtt_password()
         wizard = self.env["ep.device.password"].browse(action["res_id"])

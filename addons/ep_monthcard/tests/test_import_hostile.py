@@ -50,9 +50,10 @@ class TestImportHostile(EpMonthcardCase):
             record.action_check_sheet()
 
     def test_hostile_cells_are_row_issues_and_nothing_is_written(self):
-        """A NUL in a cell passed the row check and made the store fail in PostgreSQL; 10000 spaces and
-        more overflowed the database's integer; 5000 digits (int()) or an amount of 40 digits (Decimal
-        rounding) made the row check itself raise."""
+        """A NUL in a cell passed the row check and made the store fail in psycopg2 (ValueError); 2**31
+        spaces and more (at the matching amount) overflowed the database's integer at store; 5000 digits
+        (int()) or an amount of 40 digits (Decimal rounding) made the row check itself raise. 车位数 is
+        now at most 9999."""
         before = self.counts()
         record = self.new_import([
             card_row("京A10001", customer="张\x00三"),

@@ -111,7 +111,8 @@ def test_huge_numbers_are_row_issues_not_crashes():
 
 
 def test_spaces_are_capped_for_the_database():
-    """车位数 10000 and more was taken and made the store fail on the database's integer."""
+    """Any 车位数 was taken: from 2**31 on (at the matching amount) the store failed on the database's
+    integer. At most MAX_SPACES now."""
     cards, issues = ci.check_all(sheet(bad(8, ci.MAX_SPACES, 1)), LOT, RULES)
     assert issues[0].label.key == "amount" and not cards  # 9999 spaces are fine, at their price
     row = bad(8, ci.MAX_SPACES, 1)
@@ -120,6 +121,10 @@ def test_spaces_are_capped_for_the_database():
     assert issues == [] and cards[0].spaces == ci.MAX_SPACES
     _cards, issues = ci.check_all(sheet(bad(8, "010000", 1)), LOT, RULES)
     assert [i.label for i in issues] == ["010000 spaces: at most 9999."]
+    row = bad(8, 2 ** 31, 1)
+    row[5] = 100 * 2 ** 31
+    _cards, issues = ci.check_all(sheet(row), LOT, RULES)
+    assert [i.label for i in issues] == ["2147483648 spaces: at most 9999."]
 
 
 def test_control_characters_and_long_texts_are_row_issues_and_never_quoted():
@@ -154,7 +159,7 @@ def test_a_file_larger_than_the_limit_is_refused_before_it_is_read():
 
 
 def test_a_zip_bomb_is_refused_while_it_is_unpacked():
-    """10 MB of zeros pack into 10 kB; the zip's directory lies about the size: it is not believed."""
+    """50 MB of spaces pack into 50 kB; a zip whose headers lie about the size is not believed."""
     output = io.BytesIO()
     with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("xl/worksheets/sheet1.xml", b"<a>" + b" " * (sf.MAX_UNPACKED_BYTES + 10) + b"</a>")

@@ -27,14 +27,18 @@ Rows
            start. The card is valid from the first day's 00:00:00 to the last day's 23:59:59 (lot time)
 类型       ``一卡多车`` (multi_car) or ``子母车`` (child_mother); empty for a normal card (multi_car, no
            sub plates)
-车位数     whole number >= 1; empty means 1
+车位数     whole number from 1 to :data:`MAX_SPACES`; empty means 1
 ========  ==========================================================================================
 
 A plate (main or sub) appears once in the file, and not on a valid card of the lot already
-(``taken``). Every issue is an :class:`Issue` ``(row, column, label)``: the sheet's row number as
-Excel shows it (0 for the file as a whole), the column header ('' when none) and a :class:`Label`
-(English text, plus ``key`` and ``params`` so the caller can translate it). Cell values are what
-xlrd returns: text, or floats for numbers (``13800138000.0``, ``3.0``); money is read as ``Decimal``.
+(``taken``). No cell holds a control character (NUL and the like; tabs and line breaks are fine)
+or more than :data:`MAX_CELL_CHARS` characters. A cell's text quoted in a message is shown with its
+control characters replaced and cut to :data:`SHOWN_CHARS` characters: the messages are stored.
+
+Every issue is an :class:`Issue` ``(row, column, label)``: the sheet's row number as Excel shows it
+(0 for the file as a whole), the column header ('' when none) and a :class:`Label` (English text,
+plus ``key`` and ``params`` so the caller can translate it). Cell values are what xlrd returns:
+text, or floats for numbers (``13800138000.0``, ``3.0``); money is read as ``Decimal``.
 """
 import re
 from datetime import date
@@ -47,6 +51,9 @@ _plate = sibling("ep_parking", "plate")
 _verification = sibling("ep_parking", "verification")
 
 MAX_ROWS = 2000
+MAX_CELL_CHARS = 200
+MAX_SPACES = 9999
+SHOWN_CHARS = 60
 TITLE_ROW = 1
 HEADER_ROW = 2
 FIRST_DATA_ROW = 3
@@ -86,6 +93,9 @@ LABELS = {
     "kind": "%(value)s is not a type: 一卡多车, 子母车 or empty.",
     "kind_needed": "Sub plates need a type (一卡多车 or 子母车).",
     "spaces": "%(value)s is not a whole number of spaces of at least 1.",
+    "spaces_max": "%(value)s spaces: at most %(max)d.",
+    "control": "A control character (such as NUL) is not allowed in a cell.",
+    "too_long": "Longer than %(max)d characters.",
     "rule": "The lot has no active rule %(value)s.",
     "amount_format": "%(value)s is not an amount.",
     "amount": "The amount %(value)s does not match the rule: %(expected)s (price × spaces).",
@@ -100,6 +110,8 @@ _VALIDITY_RE = re.compile(r"^%s\s*-\s*%s$" % (_DATE, _DATE))
 _PHONE_RE = re.compile(r"^1[0-9]{10}$")
 _INT_RE = re.compile(r"^[0-9]+$")
 _SUB_SEPARATORS = re.compile(r"[,，]")
+# C0 and C1 controls but tab, line feed and carriage return; lone surrogates (the database takes neither)
+_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 class Issue(NamedTuple):
@@ -145,11 +157,11 @@ def parse_amount(text):
     """An amount cell as a ``Decimal`` rounded half-up to 2 places; ``None`` if it is not one."""
     try:
         amount = Decimal(str(text).replace(",", "").strip())
-    except InvalidOperation:
+        if not amount.is_finite() or amount < 0:
+            return None
+        return amount.quantize(_CENT, rounding=ROUND_HALF_UP)
+    except InvalidOperation:  # not a number, or too many digits to be rounded to the cent
         return None
-    if not amount.is_finite() or amount < 0:
-        return None
-    return amount.quantize(_CENT, rounding=ROUND_HALF_UP)
 
 
 def parse_validity(text):
@@ -168,6 +180,12 @@ def parse_validity(text):
 def format_validity(start, end):
     """The validity as the template writes it: ``2018/05/01-2018/05/31``."""
     return "%s-%s" % (start.strftime("%Y/%m/%d"), end.strftime("%Y/%m/%d"))
+
+
+def shown(text):
+    """A cell's text as a message quotes it: control characters replaced, cut to SHOWN_CHARS."""
+    text = _CONTROL_RE.sub("\ufffd", str(text))
+    return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + "…"
 
 
 def is_mobile(phone):
@@ -190,7 +208,7 @@ def check_sheet(rows, lot_name):
     title_row = rows[TITLE_ROW - 1] if len(rows) >= TITLE_ROW else []
     title = next((cell_text(value) for value in title_row if cell_text(value)), "")
     if title != (lot_name or "").strip():
-        issues.append(Issue(TITLE_ROW, "", Label("title", lot=lot_name, title=title or "-")))
+        issues.append(Issue(TITLE_ROW, "", Label("title", lot=lot_name, title=shown(title) or "-")))
     columns = {}
     keys = {header: key for key, header in COLUMNS}
     header_row = rows[HEADER_ROW - 1] if len(rows) >= HEADER_ROW else []
@@ -200,7 +218,7 @@ def check_sheet(rows, lot_name):
             continue
         key = keys.get(header)
         if key is None:
-            issues.append(Issue(HEADER_ROW, header, Label("header_unknown", column=header)))
+            issues.append(Issue(HEADER_ROW, shown(header), Label("header_unknown", column=shown(header))))
         elif key in columns:
             issues.append(Issue(HEADER_ROW, header, Label("header_duplicate", column=header)))
         else:
@@ -244,18 +262,24 @@ def check_records(records, rules, taken=frozenset()):
         def issue(key, label_key, **params):
             row_issues.append(Issue(row, HEADER_OF[key], Label(label_key, **params)))  # noqa: B023
 
+        for key, text in record.items():
+            if _CONTROL_RE.search(text):
+                issue(key, "control")
+            elif len(text) > MAX_CELL_CHARS:
+                issue(key, "too_long", max=MAX_CELL_CHARS)
+
         phone = _verification.normalize_phone(record["phone"])
         if not phone:
             issue("phone", "required")
         elif not is_mobile(phone):
-            issue("phone", "phone", value=record["phone"])
+            issue("phone", "phone", value=shown(record["phone"]))
 
         plates = []
         plate = _plate.normalize_plate(record["plate"])
         if not plate:
             issue("plate", "required")
         elif not _plate.is_valid_plate(plate):
-            issue("plate", "plate", value=record["plate"])
+            issue("plate", "plate", value=shown(record["plate"]))
         else:
             plates.append(("plate", plate))
         subs = []
@@ -264,7 +288,7 @@ def check_records(records, rules, taken=frozenset()):
             if not sub:
                 continue
             if not _plate.is_valid_plate(sub):
-                issue("sub_plates", "plate", value=text.strip())
+                issue("sub_plates", "plate", value=shown(text.strip()))
             else:
                 subs.append(sub)
                 plates.append(("sub_plates", sub))
@@ -278,17 +302,21 @@ def check_records(records, rules, taken=frozenset()):
         kind_text = record["kind"]
         kind = KINDS.get(kind_text) if kind_text else NORMAL_KIND
         if kind is None:
-            issue("kind", "kind", value=kind_text)
+            issue("kind", "kind", value=shown(kind_text))
         elif subs and not kind_text:
             issue("kind", "kind_needed")
 
         spaces = 1
         if record["spaces"]:
-            if _INT_RE.match(record["spaces"]) and int(record["spaces"]) >= 1:
-                spaces = int(record["spaces"])
+            spaces = None
+            # no int() of a long text: Python refuses more than 4300 digits
+            digits = record["spaces"].lstrip("0") if _INT_RE.match(record["spaces"]) else ""
+            if not digits:  # not a whole number, or 0
+                issue("spaces", "spaces", value=shown(record["spaces"]))
+            elif len(digits) > len(str(MAX_SPACES)) or int(digits) > MAX_SPACES:
+                issue("spaces", "spaces_max", value=shown(record["spaces"]), max=MAX_SPACES)
             else:
-                spaces = None
-                issue("spaces", "spaces", value=record["spaces"])
+                spaces = int(digits)
 
         validity = None
         if not record["validity"]:
@@ -296,26 +324,26 @@ def check_records(records, rules, taken=frozenset()):
         else:
             validity = parse_validity(record["validity"])
             if validity is None:
-                issue("validity", "validity", value=record["validity"])
+                issue("validity", "validity", value=shown(record["validity"]))
             elif validity[1] < validity[0]:
-                issue("validity", "validity_order", value=record["validity"])
+                issue("validity", "validity_order", value=shown(record["validity"]))
 
         price = rules.get(record["rule"]) if record["rule"] else None
         if not record["rule"]:
             issue("rule", "required")
         elif price is None:
-            issue("rule", "rule", value=record["rule"])
+            issue("rule", "rule", value=shown(record["rule"]))
         amount = None
         if not record["amount"]:
             issue("amount", "required")
         else:
             amount = parse_amount(record["amount"])
             if amount is None:
-                issue("amount", "amount_format", value=record["amount"])
+                issue("amount", "amount_format", value=shown(record["amount"]))
             elif price is not None and spaces is not None:
                 expected = (Decimal(price) * spaces).quantize(_CENT, rounding=ROUND_HALF_UP)
                 if amount != expected:
-                    issue("amount", "amount", value=record["amount"], expected=str(expected))
+                    issue("amount", "amount", value=shown(record["amount"]), expected=str(expected))
 
         if row_issues:
             issues.extend(row_issues)

@@ -1,6 +1,8 @@
 import base64
+import binascii
 import io
 import logging
+import re
 from datetime import datetime, time
 
 from odoo import _, api, fields, models
@@ -8,17 +10,16 @@ from odoo.addons.ep_parking.bulk import bulk_create
 from odoo.addons.ep_parking.models.ep_parking_tariff import from_lot_time, monetary_to_decimal
 from odoo.exceptions import UserError
 
-from ..lib import card_import
+from ..lib import card_import, sheet_file
 from .ep_monthcard import VALID_STATES
 
 _logger = logging.getLogger(__name__)
 
 try:
-    import xlrd
     import xlsxwriter
 except ImportError:  # pragma: no cover - external_dependencies in the manifest
-    _logger.debug("xlrd / xlsxwriter missing: month-card import and export unavailable")
-    xlrd = xlsxwriter = None
+    _logger.debug("xlsxwriter missing: month-card export unavailable")
+    xlsxwriter = None
 
 IMPORT_STATES = [
     ("draft", "Draft"),
@@ -30,6 +31,7 @@ IMPORT_STATES = [
 # Creating 2000 cards: no chatter message, tracking value or follower per card.
 QUIET_CONTEXT = {"tracking_disable": True, "mail_create_nolog": True, "mail_create_nosubscribe": True,
                  "mail_notrack": True}
+_WHITESPACE = re.compile(rb"\s+")
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -53,14 +55,29 @@ def xlsx_bytes(rows, sheet_name="Sheet1"):
     return output.getvalue()
 
 
-def read_xlsx(data):
-    """The first sheet of an xlsx (or xls) file's bytes as rows of cell values."""
+def read_xlsx(env, data):
+    """The first sheet of an xlsx (or xls) file's bytes as rows of cell values; a UserError saying
+    why when the file is refused (lib/sheet_file.py: unreadable, too large, cells too far)."""
     try:
-        book = xlrd.open_workbook(file_contents=data)
-    except Exception as error:  # xlrd raises many types (XLRDError, zipfile errors, ...) on a bad file
-        raise UserError(_("The file is not a readable spreadsheet (%(error)s).") % {"error": error}) from None
-    sheet = book.sheet_by_index(0)
-    return [sheet.row_values(index) for index in range(sheet.nrows)]
+        return sheet_file.read_rows(data)
+    except sheet_file.SheetError as error:
+        raise UserError(env["ep.monthcard.import"]._translate_label(error.label)) from None
+
+
+def decode_file(env, value):
+    """The bytes of a base64 ``file`` value; its size is checked on the base64 text, before it is
+    decoded (lib/sheet_file.py MAX_FILE_BYTES)."""
+    value = value or b""
+    size = len(value) * 3 // 4  # the decoded size, give or take the padding and line breaks
+    if size > sheet_file.MAX_FILE_BYTES:
+        raise UserError(env["ep.monthcard.import"]._translate_label(sheet_file.Label(
+            "too_large", size=size, max=sheet_file.MAX_FILE_BYTES, max_mb=sheet_file.MAX_FILE_BYTES // 2 ** 20)))
+    try:
+        if isinstance(value, str):
+            value = value.encode("ascii")
+        return base64.b64decode(_WHITESPACE.sub(b"", value), validate=True)
+    except (binascii.Error, ValueError, TypeError):  # a UnicodeEncodeError is a ValueError
+        raise UserError(_("The file is not valid base64: upload it again.")) from None
 
 
 class EpMonthcardImport(models.Model):
@@ -138,8 +155,16 @@ class EpMonthcardImport(models.Model):
             record.failed_count = states.count("failed")
 
     # ------------------------------------------------------------ CRUD
+    @api.model
+    def create(self, vals):
+        if vals.get("file"):
+            decode_file(self.env, vals["file"])  # refused here if too large or not base64
+        return super().create(vals)
+
     @api.multi
     def write(self, vals):
+        if vals.get("file"):
+            decode_file(self.env, vals["file"])
         if "file" in vals:
             if self.filtered(lambda r: r.state in ("stored", "pushed")):
                 raise UserError(_("The cards of this import are stored: start a new import for another file."))
@@ -261,7 +286,7 @@ class EpMonthcardImport(models.Model):
         self.ensure_one()
         if not self.file:
             raise UserError(_("Upload the filled template first."))
-        return read_xlsx(base64.b64decode(self.file))
+        return read_xlsx(self.env, decode_file(self.env, self.file))
 
     def _check_all(self):
         """The sheet and every row, against the lot's active rules and the plates of its valid cards."""
@@ -399,6 +424,18 @@ class EpMonthcardImport(models.Model):
             "amount": _("The amount %(value)s does not match the rule: %(expected)s (price × spaces)."),
             "duplicate_plate": _("%(plate)s is already on row %(other)d."),
             "plate_taken": _("%(plate)s already holds a valid month card of the lot."),
+            "spaces_max": _("%(value)s spaces: at most %(max)d."),
+            "control": _("A control character (such as NUL) is not allowed in a cell."),
+            "too_long": _("Longer than %(max)d characters."),
+            # lib/sheet_file.py: the file as a whole
+            "empty": _("The file is empty."),
+            "too_large": _("The file is %(size)s bytes: at most %(max)s bytes (%(max_mb)s MB) per import."),
+            "unpacked_too_large": _("The file unpacks to more than %(max_mb)s MB: it is not a month-card "
+                                    "template."),
+            "too_many_sheet_rows": _("The sheet has a cell on row %(row)s: at most %(max)s rows."),
+            "too_many_sheet_columns": _("The sheet has a cell beyond column %(max)s."),
+            "unreadable": _("The file is not a readable spreadsheet (%(error)s)."),
+            "no_sheet": _("The file has no sheet."),
         }
 
     @api.model

@@ -9,6 +9,7 @@ from . import (
     test_comparison,  # noqa: F401
     test_discount,  # noqa: F401
     test_import,  # noqa: F401
+    test_import_hostile,  # noqa: F401
     test_install,  # noqa: F401
     test_lock_free_share,  # noqa: F401
     test_monthcard,  # noqa: F401

@@ -203,8 +203,8 @@ class TestImport(EpMonthcardCase):
         record = self.env["ep.monthcard.import"].sudo(self.users["lot_staff"]).create({"lot_id": self.lot.id})
         action = record.action_download_template()
         self.assertIn("field=template_file", action["url"])
-        rows = read_xlsx(base64.b64decode(record.template_file))
-        self.assertEqual(rows, [["Test Lot"] + [""] * (len(card_import.HEADERS) - 1), list(card_import.HEADERS)])
+        rows = read_xlsx(self.env, base64.b64decode(record.template_file))
+        self.assertEqual(rows, [["Test Lot"], list(card_import.HEADERS)])  # rows as long as their last cell
         self.assertEqual(record.template_filename, "Test Lot.xlsx")
 
     # ------------------------------------------------------------ 月卡导出
@@ -220,7 +220,7 @@ class TestImport(EpMonthcardCase):
         self.assertEqual(wizard.card_count, 2)
         action = wizard.action_export()
         self.assertIn("/web/content/", action["url"])
-        rows = read_xlsx(base64.b64decode(wizard.file))
+        rows = read_xlsx(self.env, base64.b64decode(wizard.file))
         self.assertEqual(rows[0][0], "Test Lot")
         parsed, issues = card_import.check_all(rows, "Test Lot", {"地面 100": 100, "地库 200": 200})
         self.assertEqual(issues, [])

@@ -1,5 +1,5 @@
 # EP Suite — every target calls tools/ep, which installs what is missing first.
-.PHONY: run test stop setup start db lint bench test-addon clean help
+.PHONY: run test stop setup start db lint bench test-addon test-host clean help
 
 run:            ## server on http://127.0.0.1:8069 with demo data (admin / admin)
 	@tools/ep run
@@ -27,6 +27,9 @@ bench:          ## every bench/*.py (~30 min with a 10-min soak), one table, ben
 
 test-addon:     ## one addon's Odoo tests on the existing test DB: make test-addon A=ep_parking
 	@tools/ep test-addon $(A)
+
+test-host:      ## Odoo's own tests of base, account, portal, website, tiers pass with our addons too
+	@tools/ep test-host
 
 clean: stop     ## remove .state (databases, broker data, logs); keeps .venv
 	rm -rf .state

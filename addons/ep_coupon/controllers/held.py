@@ -6,6 +6,7 @@ vehicles (``ep.parking.vehicle``, read as the user: own vehicles only) or to the
 """
 from odoo import http
 from odoo.addons.ep_parking.controllers.payment import shown_sudo
+from odoo.addons.ep_parking.controllers.portal import may_read
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.http import request
 
@@ -15,8 +16,9 @@ HELD_STATES = ("claimed", "used", "expired")
 class HeldCouponPortal(CustomerPortal):
 
     def _get_held_coupon_domain(self):
-        plates = request.env["ep.parking.vehicle"].search(
-            [("partner_id", "=", request.env.user.partner_id.id)]).mapped("plate")
+        Vehicle = request.env["ep.parking.vehicle"]
+        plates = Vehicle.search([("partner_id", "=", request.env.user.partner_id.id)]).mapped("plate") \
+            if may_read(Vehicle) else []  # an employee without parking rights has no vehicles here
         partner = request.env.user.partner_id
         phones = [phone for phone in (partner.mobile, partner.phone) if phone]
         domain = [("plate", "in", plates or [""])]

@@ -194,3 +194,18 @@ class TestMerchantPortal(EpHttpCase):
                                                 r'<span class="o_ep_home_card_count">1</span>')
         self.authenticate("cpn_other", PASSWORD)
         self.assertNotIn("o_ep_held_coupon_%s" % coupon.id, self.open("/my/held-coupons").text)
+
+    def test_employee_without_parking_rights_sees_coupons_of_their_phone(self):
+        """/my and /my/held-coupons are every logged-in user's: an employee who may not read vehicles
+        (Odoo's website crawler as its demo employee) gets them, with the coupons given to their phone."""
+        coupon, _warning = self.cafe._issue_coupon("粤B10001")
+        coupon.write({"phone": "13600000009"})
+        # a billing clerk, as Odoo's demo user: Odoo 11's own /my counters read invoices as the user
+        groups = self.env.ref("base.group_user") | self.env.ref("account.group_account_invoice")
+        employee = self.env["res.users"].create({
+            "name": "Employee", "login": "cpn_employee", "password": PASSWORD,
+            "groups_id": [(6, 0, groups.ids)]})
+        employee.partner_id.mobile = "13600000009"
+        self.authenticate("cpn_employee", PASSWORD)
+        self.assertIn("o_ep_card_coupons", self.open("/my").text)
+        self.assertIn("o_ep_held_coupon_%s" % coupon.id, self.open("/my/held-coupons").text)

@@ -12,7 +12,7 @@ import werkzeug
 
 from odoo import _, http
 from odoo.addons.ep_parking.controllers.payment import shown_sudo, undo_request
-from odoo.addons.ep_parking.controllers.portal import ParkingOrderPortal
+from odoo.addons.ep_parking.controllers.portal import ParkingOrderPortal, readable_count
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.http import content_disposition, request
@@ -42,7 +42,7 @@ class EinvoicePortal(ParkingOrderPortal):
     def _prepare_portal_layout_values(self):
         values = super()._prepare_portal_layout_values()
         # read as the user: the record rule limits portal users to their own invoices
-        values["ep_einvoice_count"] = request.env["ep.einvoice.invoice"].search_count(self._get_einvoice_domain())
+        values["ep_einvoice_count"] = readable_count(request.env["ep.einvoice.invoice"], self._get_einvoice_domain())
         return values
 
     @http.route()

@@ -12,6 +12,7 @@ model checks what they typed and creates the application for them (``_portal_pre
 import werkzeug
 
 from odoo import _, http
+from odoo.addons.ep_parking.controllers.portal import readable_count
 from odoo.addons.ep_parking.lib.plate import join_plate
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
@@ -30,9 +31,8 @@ class MonthcardApplicationPortal(CustomerPortal):
     def _prepare_portal_layout_values(self):
         values = super()._prepare_portal_layout_values()
         # read as the user: the record rule limits portal users to their own applications
-        Application = request.env["ep.monthcard.application"]
-        values["ep_application_count"] = Application.search_count(self._get_application_domain()) \
-            if Application.check_access_rights("read", raise_exception=False) else 0
+        values["ep_application_count"] = readable_count(request.env["ep.monthcard.application"],
+                                                        self._get_application_domain())
         return values
 
     def _get_application_filters(self):

@@ -18,6 +18,7 @@ from odoo.http import request
 
 from ..lib.plate import is_valid_plate, join_plate
 from .payment import shown_sudo, undo_request
+from .portal import readable_count
 from .space_lock import parse_local
 
 MAX_VEHICLES = 10
@@ -49,9 +50,9 @@ class OwnerPortal(CustomerPortal):
     def _prepare_portal_layout_values(self):
         values = super()._prepare_portal_layout_values()
         # read as the user: the portal record rules keep to the user's own rows
-        values["ep_vehicle_count"] = request.env["ep.parking.vehicle"].search_count(self._get_vehicle_domain())
-        values["ep_reservation_count"] = request.env["ep.parking.reservation"].search_count(
-            self._get_reservation_domain())
+        values["ep_vehicle_count"] = readable_count(request.env["ep.parking.vehicle"], self._get_vehicle_domain())
+        values["ep_reservation_count"] = readable_count(request.env["ep.parking.reservation"],
+                                                        self._get_reservation_domain())
         return values
 
     def _own_record(self, model, record_id, domain):

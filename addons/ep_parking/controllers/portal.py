@@ -9,6 +9,18 @@ from .payment import shown_sudo
 ORDERS_PER_PAGE = 20
 
 
+def may_read(model):
+    """Whether the user may read ``model`` at all: the portal's /my pages are every logged-in user's,
+    employees without EP rights included, who must get them without what they may not read."""
+    return model.check_access_rights("read", raise_exception=False)
+
+
+def readable_count(model, domain):
+    """How many ``model`` records in ``domain`` the user reads, for a card of the /my home; None
+    (no card, its page would refuse them) when the user may not read ``model`` (may_read)."""
+    return model.search_count(domain) if may_read(model) else None
+
+
 class ParkingOrderPortal(CustomerPortal):
 
     def _get_parking_order_domain(self):
@@ -17,7 +29,7 @@ class ParkingOrderPortal(CustomerPortal):
     def _prepare_portal_layout_values(self):
         values = super()._prepare_portal_layout_values()
         # read as the user: the record rule limits portal users to their own orders
-        values["ep_order_count"] = request.env["ep.parking.order"].search_count(self._get_parking_order_domain())
+        values["ep_order_count"] = readable_count(request.env["ep.parking.order"], self._get_parking_order_domain())
         return values
 
     @http.route(["/my/parking/orders", "/my/parking/orders/page/<int:page>"], type="http", auth="user",

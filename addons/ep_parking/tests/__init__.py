@@ -25,3 +25,4 @@ from . import test_space_lock_portal  # noqa: F401
 from . import test_owner_portal  # noqa: F401
 from . import test_reports  # noqa: F401
 from . import test_passage_concurrency  # noqa: F401
+from . import test_demo_data  # noqa: F401

@@ -126,6 +126,29 @@ class TestOwnerPortal(EpHttpCase):
         with self.assertRaises(AccessError):
             mine.sudo(self.owner).write({"brand": "changed"})
 
+    def test_home_of_an_employee_without_parking_rights(self):
+        """/my is every logged-in user's (Odoo's website crawler opens it as the demo employee):
+        an employee who may not read vehicles, orders or reservations gets the page, without
+        those cards (their pages would refuse them); an owner keeps them."""
+        # a billing clerk, as Odoo's demo user: Odoo 11's own /my counters read invoices as the user
+        groups = self.env.ref("base.group_user") | self.env.ref("account.group_account_invoice")
+        employee = self.env["res.users"].create({
+            "name": "Accountant", "login": "t-own-employee", "password": PASSWORD,
+            "groups_id": [(6, 0, groups.ids)]})
+        self.assertFalse(self.Vehicle.sudo(employee).check_access_rights("read", raise_exception=False))
+        self.authenticate(employee.login, PASSWORD)
+        home = self.open("/my")
+        self.assertIn('href="/my/account"', home.text)
+        for card in ("o_ep_card_vehicles", "o_ep_card_orders", "o_ep_card_reservations"):
+            self.assertNotIn(card, home.text)
+        for href in ("/my/vehicles", "/my/parking/orders", "/my/reservations"):  # cards nor tabs
+            self.assertNotIn('href="%s"' % href, home.text)
+        self.open("/my/vehicles", expect=403)
+        self.authenticate(self.owner.login, PASSWORD)
+        home = self.open("/my")
+        for card in ("o_ep_card_vehicles", "o_ep_card_orders", "o_ep_card_reservations"):
+            self.assertIn(card, home.text)
+
     def test_zh_cn_owner_sees_chinese_pages(self):
         self.assertIn("zh_CN", self.env.ref("website.default_website").language_ids.mapped("code"),
                       "tools/ep loads zh_CN and ep_parking makes it a website language")

@@ -41,8 +41,8 @@ PORTAL = ("merchant_M1", "owner_O1")
 ROLES = STAFF + PORTAL + ("anonymous",)
 
 # ---------------------------------------------------------------------------------------------- policy
-# Models no back-office role below the administrator reads: secrets and technical records (phone login
-# tokens, SMS codes and messages, test payments of the payment provider set-up).
+# Models no back-office role below the manager reads: secrets and technical records (phone login tokens,
+# SMS codes and messages, the test payments, invoices and arrears queries of the providers' set-up).
 ADMIN_ONLY = {
     "ep.parking.login.token", "ep.parking.phone.verification", "ep.parking.sms.message",
     "ep.parking.test.payment", "ep.einvoice.test.issue", "ep.monthcard.arrears.test",
@@ -73,8 +73,8 @@ WRITABLE_UNSCOPED = {
     # finance keeps the invoicing catalogue: what is invoiced under which tax category
     "finance_A": {"ep.parking.vehicle", "ep.einvoice.fee.item", "ep.einvoice.tax.category"},
 }
-# One-card pass areas span lots and regions by design (a card opens the gates of all of them): every
-# operator sees the list, as the models of no lot below.
+# One-card pass areas span lots and regions by design (a card opens the gates of all of them): staff see
+# every area, as they see the models of no lot.
 SPANNING = {"ep.monthcard.pass.area"}
 # Approval requests are not a lot's: a user sees those they raised or are a level's approver of.
 APPROVAL = "ep.approval.request"

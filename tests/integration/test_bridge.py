@@ -237,4 +237,5 @@ def test_device_cannot_speak_for_another_sites_device_nor_read_foreign_topics(tr
     finally:
         sender.loop_stop()
         sender.disconnect()
+        device.client.unsubscribe(["ep/#", "ep/+/+/cmd", "#"])  # the session outlives the test
     assert {topic for topic, _payload in received} <= {device.topic("cmd"), device.topic("status")}, received

@@ -177,3 +177,65 @@ def test_demo_gate_account_reaches_only_its_own_topics(broker):
         gate.close()
     with pytest.raises(ConnectionRefusedError):
         DeviceClient(broker, "SZ-001", "gate-in-1", "wrong-password")
+
+
+def test_device_cannot_speak_for_another_sites_device_nor_read_foreign_topics(transaction, make_device, bridges,
+                                                                            broker):
+    """The broker's ACL (ep/+/%u/...) ties a topic's device level to the account, not the site: a device
+    may publish on ep/<another site>/<its code>/..., the topics of another site's device of the same
+    code. The bridge drops those; and the device reads no topic but its own commands."""
+    import json
+
+    import paho.mqtt.client as mqtt
+
+    bridges()
+    device = make_device(auto_ack=False)
+    with transaction() as env:  # the same code at another site: another device, with its own account
+        twin = env["ep.device"].create({"name": "Twin", "code": device.code, "site_code": "IT-LOT-2",
+                                        "mqtt_username": unique("twin")})
+        twin_id = twin.id
+    spoofed = device.client.publish("ep/IT-LOT-2/%s/event" % device.code,
+                                    json.dumps({"event_id": unique("spoof"), "type": "heartbeat"}), qos=1)
+    presence = device.client.publish("ep/IT-LOT-2/%s/status" % device.code, "online", qos=1)
+    own_cmd = device.client.publish(device.topic("cmd"), "{}", qos=1)
+    no_channel = device.client.publish("ep/%s/%s" % (device.site, device.code), "{}", qos=1)
+    bridge_level = device.client.publish("ep/%s" % device.site, "{}", qos=1)
+    marker = device.event(unique("marker"), "heartbeat")
+    for info in (spoofed, presence, own_cmd, no_channel, bridge_level, marker):
+        info.wait_for_publish(5)
+    # the broker refuses what no ACL line grants: writing one's own commands, topics off the contract
+    for info in (own_cmd, no_channel, bridge_level):
+        assert device.publish_results[info.mid].value == 0x87
+    # the bridge handles messages in order: once the marker is stored, the spoofed ones were seen
+    def stored(site):
+        with transaction(commit=False) as env:
+            return env["ep.device.event"].search_count([("site_code", "=", site), ("device_code", "=", device.code)])
+
+    wait_until(lambda: stored(device.site), timeout=30, message="the device's own event stored")
+    with transaction(commit=False) as env:
+        assert stored("IT-LOT-2") == 0
+        assert not env["ep.device"].browse(twin_id).online
+    # reading: subscribed to everything, the device gets what the bridge sends another device? Then
+    # a command to this device: once it is in, the other one would have been too (one publisher, in order).
+    other = make_device(site=device.site, auto_ack=False)
+    received, granted = [], []
+    device.client.on_message = lambda client, userdata, message: received.append((message.topic, message.payload))
+    device.client.on_subscribe = lambda client, userdata, mid, codes, properties: granted.append(mid)
+    for pattern in ("ep/#", "ep/+/+/cmd", "#"):
+        device.client.subscribe(pattern, qos=1)
+    wait_until(lambda: len(granted) == 3, timeout=10, message="the broker to answer the subscriptions")
+    sender = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=unique("it-sender"), protocol=mqtt.MQTTv5)
+    sender.username_pw_set(broker["username"], broker["password"])
+    sender.connect(broker["host"], broker["port"])
+    sender.loop_start()
+    try:
+        sender.publish(other.topic("cmd"), json.dumps({"id": unique("foreign")}), qos=1).wait_for_publish(5)
+        mine = unique("mine")
+        sender.publish(device.topic("cmd"), json.dumps({"id": mine}), qos=1).wait_for_publish(5)
+        wait_until(lambda: any(mine.encode() in payload for _topic, payload in received), timeout=10,
+                   message="the device's own command")
+    finally:
+        sender.loop_stop()
+        sender.disconnect()
+        device.client.unsubscribe(["ep/#", "ep/+/+/cmd", "#"])  # the session outlives the test
+    assert {topic for topic, _payload in received} <= {device.topic("cmd"), device.topic("status")}, received

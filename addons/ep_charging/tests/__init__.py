@@ -1,4 +1,5 @@
 from . import (
+    test_access,  # noqa: F401
     test_card,  # noqa: F401
     test_charger,  # noqa: F401
     test_install,  # noqa: F401

@@ -221,6 +221,7 @@ class Bridge:
         for message in batch:
             self._classify(message, events, acks, presence)
         with self._env() as env:
+            events, acks, presence = self._drop_foreign(env, events, acks, presence)
             new = env["ep.device.event"]._ingest(events)
             for site_code, device_code, ack in acks:
                 try:
@@ -239,6 +240,20 @@ class Bridge:
         waiting = [event_id for event_id, state in new.items() if state == "received"]
         if waiting:
             self._dispatch(waiting)
+
+    def _drop_foreign(self, env, events, acks, presence):
+        """Without the messages another device's account published (see ep.device._foreign_topics)."""
+        keys = {(row["site_code"], row["device_code"]) for row in events}
+        keys.update((site, code) for site, code, _value in acks + presence)
+        foreign = env["ep.device"]._foreign_topics(keys)
+        if not foreign:
+            return events, acks, presence
+        for site, code in sorted(foreign):
+            _logger.warning("dropped messages on ep/%s/%s/: that level is the MQTT account of a device of "
+                            "another site", site, code)
+        return ([row for row in events if (row["site_code"], row["device_code"]) not in foreign],
+                [item for item in acks if item[:2] not in foreign],
+                [item for item in presence if item[:2] not in foreign])
 
     def _classify(self, message, events, acks, presence):
         try:

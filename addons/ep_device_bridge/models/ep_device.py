@@ -150,6 +150,21 @@ class EpDevice(models.Model):
     def _find(self, site_code, device_code):
         return self.search([("site_code", "=", site_code), ("code", "=", device_code)], limit=1)
 
+    @api.model
+    def _foreign_topics(self, keys):
+        """Of the (site code, device code) levels of inbound topics, those another device's account
+        published on: the broker's ACL ties a topic's device level to the MQTT user (``ep/+/%u/...``)
+        but not its site, so the account ``gate-in-1`` of lot A's gate may publish on
+        ``ep/<lot B>/gate-in-1/event``, which names lot B's gate of the same code (whose own account
+        is another). Such a message is the device of A speaking for B: the bridge drops it."""
+        codes = tuple({device_code for _site, device_code in keys})
+        if not codes:
+            return set()
+        self.env.cr.execute("SELECT mqtt_username, site_code, code FROM ep_device WHERE mqtt_username IN %s",
+                            (codes,))
+        owners = {username: (site, code) for username, site, code in self.env.cr.fetchall()}
+        return {key for key in keys if key[1] in owners and owners[key[1]] != tuple(key)}
+
     @api.multi
     def _set_presence(self, online, when):
         """``when``: a datetime string. A late or repeated report (heartbeats come many a second)

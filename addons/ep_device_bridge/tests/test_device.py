@@ -22,6 +22,16 @@ class TestDevice(EpBridgeCase):
     def test_mqtt_user_defaults_to_code(self):
         self.assertEqual(self.gate.mqtt_username, "gate-t1")
 
+    def test_topics_of_another_sites_device_are_foreign(self):
+        """ep/<site>/<device>: the broker checks the device level against the account, not the site."""
+        self.env["ep.device"].create({"name": "Twin", "code": "gate-t1", "site_code": "LOT-U",
+                                      "mqtt_username": "lot-u.gate-t1"})
+        keys = {("LOT-T", "gate-t1"), ("LOT-U", "gate-t1"), ("LOT-V", "gate-t1"), ("LOT-U", "cam-x"),
+                ("LOT-T", "lot-u.gate-t1")}
+        self.assertEqual(self.env["ep.device"]._foreign_topics(keys),
+                         {("LOT-U", "gate-t1"), ("LOT-V", "gate-t1"), ("LOT-T", "lot-u.gate-t1")})
+        self.assertFalse(self.env["ep.device"]._foreign_topics({("LOT-T", "cam-t1"), ("LOT-T", "gate-t1")}))
+
     def test_presence(self):
         self.gate._set_presence(True, "2026-11-22 08:00:00")
         self.assertTrue(self.gate.online)

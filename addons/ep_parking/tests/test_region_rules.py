@@ -77,6 +77,40 @@ class TestRegionRules(EpParkingLotCase):
         with self.assertRaises(AccessError):
             vendor.action_generate_token()
 
+    def test_parts_of_a_tariff_or_device_follow_its_lot(self):
+        """Segments and tiers of another lot's tariff, commands and events of another lot's device: lot
+        staff neither see nor change them (found by the access sweep, issue 14 item 5)."""
+        Tariff = self.env["ep.parking.tariff"]
+        parts = {}
+        for key, lot in (("own", self.lot), ("other", self.other_lot)):
+            segmented = Tariff.create({"name": "Segments %s" % key, "lot_id": lot.id, "model": "time_segment",
+                                       "segment_ids": [(0, 0, {"start": "00:00", "end": "24:00", "amount": 2})]})
+            tiered = Tariff.create({"name": "Tiers %s" % key, "lot_id": lot.id, "model": "tiered",
+                                    "tier_ids": [(0, 0, {"up_to_minutes": 60, "amount": 3})]})
+            device = self.gate_in if key == "own" else self.other_device
+            parts[key] = {
+                "ep.parking.tariff.segment": segmented.segment_ids,
+                "ep.parking.tariff.tier": tiered.tier_ids,
+                "ep.device.command": self.env["ep.device.command"].send(device, "open_gate", {}),
+                "ep.device.event": self.env["ep.device.event"].browse(list(self.env["ep.device.event"]._ingest([{
+                    "site_code": device.site_code, "device_code": device.code, "event_id": "parts-%s" % key,
+                    "event_type": "heartbeat", "payload": "{}"}]))),
+            }
+        user = self.users["lot_staff"]
+        for model, own in parts["own"].items():
+            other = parts["other"][model]
+            visible = self.env[model].sudo(user).search([("id", "in", (own | other).ids)])
+            self.assertEqual(visible, own.sudo(user), model)
+            with self.assertRaises(AccessError, msg=model):
+                other.sudo(user).read(["display_name"])
+        for model in ("ep.parking.tariff.segment", "ep.parking.tariff.tier"):
+            with self.assertRaises(AccessError, msg=model):
+                parts["other"][model].sudo(user).write({"amount": 9})
+            with self.assertRaises(AccessError, msg=model):
+                parts["other"][model].sudo(user).unlink()
+            parts["own"][model].sudo(user).write({"amount": 9})
+        self.assertEqual(parts["other"]["ep.parking.tariff.tier"].amount, 3)
+
     def test_outsiders_see_no_lot(self):
         with self.assertRaises(AccessError):
             self.env["ep.parking.lot"].sudo(self.plain_user).search([])

@@ -22,7 +22,7 @@ db:             ## create or update the demo database "ep"
 lint:           ## ruff, pylint-odoo
 	@tools/ep lint
 
-bench:          ## every bench/*.py (~30 min with a 10-min soak), one table, bench/RESULTS.md; ARGS=--quick
+bench:          ## every bench/*.py (~30 min), one table, bench/RESULTS.md; ARGS=--quick or ARGS="--only soak"
 	@tools/ep bench $(ARGS)
 
 test-addon:     ## one addon's Odoo tests on the existing test DB: make test-addon A=ep_parking

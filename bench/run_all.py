@@ -1,12 +1,15 @@
 """`make bench`: runs every bench of this folder, prints one table, writes bench/RESULTS.md.
 
-    tools/ep bench            # every bench at its documented size (the soak alone takes 10 minutes)
-    tools/ep bench --quick    # small sizes and a 2-minute soak, to see that everything runs
+    tools/ep bench                  # every bench at its documented size (the soak alone takes 10 minutes)
+    tools/ep bench --only soak      # one bench (repeatable); the others keep their last figures
+    tools/ep bench --quick          # small sizes and a 2-minute soak, to see that everything runs
 
 tools/ep has started PostgreSQL and Mosquitto and made the database ep_bench (every EP addon with its
 demo data). Each bench prints its own report (kept in .state/log/bench-<name>.log) and records its
-figures (bench/benchlib.py); a bench that fails is reported in the table and the others still run.
+figures (bench/benchlib.py); a bench that fails is reported and the others still run.
 The table: figure, our value, the baseline or limit measured in the same run, the ratio, the target.
+Each bench's last figures are kept in bench/results.json (with when, on which commit and at which
+load average it ran), from which bench/RESULTS.md is written; --quick runs write neither.
 """
 import argparse
 import datetime
@@ -95,44 +98,67 @@ def run(name, script, arguments, results, log):
     return process.returncode
 
 
+def run_benches(args, logs):
+    """{bench name: its entry} for every bench run now: when, on which commit, at which load, its rows."""
+    entries = {}
+    for name, script, arguments in benches(args.quick):
+        if args.only and name not in args.only:
+            continue
+        with tempfile.NamedTemporaryFile("r", suffix=".jsonl") as results:
+            entry = {"date": dict(machine())["date"], "commit": dict(machine())["commit"],
+                     "load": "%.2f" % os.getloadavg()[0], "quick": args.quick}
+            started = time.monotonic()
+            code = run(name, script, arguments, results.name, logs / ("bench-%s.log" % name.replace(" ", "-")))
+            entry.update(rows=[json.loads(line) for line in results.read().splitlines() if line.strip()],
+                         failed=bool(code), minutes=round((time.monotonic() - started) / 60, 1))
+        entries[name] = entry
+    return entries
+
+
+def write_results(path, entries, about):
+    """RESULTS.md from the last entry of every bench (bench/results.json keeps them between runs)."""
+    order = [name for name, _, _ in benches(False)]
+    names = sorted(entries, key=lambda name: order.index(name) if name in order else len(order))
+    lines = ["# Bench results", "",
+             "Written by `make bench` (bench/run_all.py; `make bench ARGS=\"--only soak\"` runs one bench and "
+             "keeps the others' last figures, from bench/results.json). Every baseline is measured in the same run, "
+             "on the same machine; the ratio is ours / baseline. Targets are checks on the value or on the ratio; a "
+             "missed one is **no**. Each bench's own report: `.state/log/bench-<name>.log`; what each figure "
+             "measures: the docstring at the top of its script.", "", "## Machine", ""]
+    lines += ["- %s: %s" % pair for pair in about if pair[0] not in ("date", "commit", "load average at start")]
+    lines += ["", "## Runs", "", "| bench | measured | commit | load average at its start | minutes | |",
+              "|---|---|---|---:|---:|---|"]
+    for name in names:
+        entry = entries[name]
+        lines.append("| %s | %s | %s | %s | %s | %s |" % (name, entry["date"], entry["commit"], entry["load"],
+                                                        entry["minutes"], "FAILED" if entry["failed"] else ""))
+    lines += ["", "## Figures", "", table([row for name in names for row in entries[name]["rows"]]), ""]
+    Path(path).write_text("\n".join(lines))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="small sizes, a 2-minute soak")
+    parser.add_argument("--quick", action="store_true", help="small sizes, a 2-minute soak (RESULTS.md untouched)")
     parser.add_argument("--only", action="append", help="run only this bench (repeatable; e.g. soak)")
-    parser.add_argument("--results", default=str(BENCH / "RESULTS.md"), help="where the table is written")
     args = parser.parse_args()
-    about = machine()
     logs = ROOT / ".state" / "log"
     logs.mkdir(parents=True, exist_ok=True)
-    failed = []
     started = time.monotonic()
-    with tempfile.NamedTemporaryFile("r", suffix=".jsonl") as results:
-        for name, script, arguments in benches(args.quick):
-            if args.only and name not in args.only:
-                continue
-            if run(name, script, arguments, results.name, logs / ("bench-%s.log" % name.replace(" ", "-"))):
-                failed.append(name)
-        rows = [json.loads(line) for line in results.read().splitlines() if line.strip()]
-    minutes = (time.monotonic() - started) / 60
-    text = table(rows)
-    print("\n" + text)
+    entries = run_benches(args, logs)
+    rows = [row for entry in entries.values() for row in entry["rows"]]
+    failed = [name for name, entry in entries.items() if entry["failed"]]
+    print("\n" + table(rows))
     missed = [row for row in rows if target_met(row) is False]
     print("\n%d figures, %d targets missed%s; %.0f minutes" % (
-        len(rows), len(missed), "; benches failed: %s" % ", ".join(failed) if failed else "", minutes))
-    if args.only:
-        return 1 if failed else 0
-    lines = ["# Bench results", "",
-             "Written by `make bench`%s (bench/run_all.py) in %.0f minutes. Every baseline is measured in the same "
-             "run, on the same machine; the ratio is ours / baseline. Targets are checks on the value or on the "
-             "ratio; a missed one is **no**. Each bench's own report: `.state/log/bench-<name>.log`; what each "
-             "figure measures: the docstring at the top of its script." % (" --quick" if args.quick else "", minutes),
-             "", "## Machine", ""]
-    lines += ["- %s: %s" % pair for pair in about]
-    lines += ["", "## Figures", "", text, ""]
-    if failed:
-        lines += ["Benches that failed (no figures): %s." % ", ".join(failed), ""]
-    Path(args.results).write_text("\n".join(lines))
-    print("written: %s" % args.results)
+        len(rows), len(missed), "; benches failed: %s" % ", ".join(failed) if failed else "",
+        (time.monotonic() - started) / 60))
+    if not args.quick:
+        store = BENCH / "results.json"
+        kept = json.loads(store.read_text()) if store.exists() else {}
+        kept.update(entries)
+        store.write_text(json.dumps(kept, ensure_ascii=False, indent=1) + "\n")
+        write_results(BENCH / "RESULTS.md", kept, machine())
+        print("written: bench/RESULTS.md")
     return 1 if failed else 0
 
 

@@ -101,8 +101,9 @@ class Bridge:
         listener.start()
         with self._env() as env:
             env["ep.device"].sync_broker_accounts()
-        self._dispatch_pending()
-        self.last_scan = self.last_housekeeping = 0.0
+        # the loop's first step dispatches what an earlier run left pending (housekeeping), where a
+        # concurrent bridge's update is retried rather than fatal
+        self.last_scan = self.last_housekeeping = float("-inf")
         _logger.info("bridge %s running on database %s", self.instance, self.dbname)
         try:
             self._loop()
@@ -259,7 +260,7 @@ class Bridge:
 
     def _dispatch(self, event_ids):
         with self._env() as env:
-            env["ep.device.event"].browse(event_ids)._dispatch()
+            env["ep.device.event"]._claim_received(event_ids)._dispatch()
             env.cr.commit()
 
     def _dispatch_pending(self):

@@ -11,6 +11,7 @@ import logging
 
 from odoo import SUPERUSER_ID, fields, http
 from odoo.http import request
+from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 
 from ..lib import payment as pay
 from ..lib import vendor_api
@@ -75,7 +76,9 @@ class VendorApi(http.Controller):
             return self._json(dict(handler(env, lot, values, vendor), result=0))
         except vendor_api.PayloadError as error:
             return self._error(env, error)
-        except Exception:
+        except Exception as error:
+            if getattr(error, "pgcode", None) in PG_CONCURRENCY_ERRORS_TO_RETRY:
+                raise  # a concurrent request won: Odoo's request layer runs this one again
             # Nothing of this request may stay written; the vendor retries later.
             _logger.exception("vendor API failed on %s", request.httprequest.path)
             env.cr.rollback()

@@ -91,35 +91,17 @@ def rpc(server_url):
 @pytest.fixture(scope="session")
 def odoo_registry(database):
     """The test database's registry, loaded in the pytest process (runtime/ on PYTHONPATH)."""
-    import odoo
+    from mqtt_helpers import open_registry
 
-    odoo.tools.config.parse_config(["-c", str(ROOT / "odoo.conf"), "--db_port",
-                                    os.environ.get("EP_PG_PORT", "5433"), "--log-level", "warn"])
-    return odoo.registry(database)
+    return open_registry(database, os.environ.get("EP_PG_PORT", "5433"))
 
 
 @pytest.fixture(scope="session")
 def transaction(odoo_registry):
     """``with transaction() as env:`` commits on success; ``transaction(commit=False)`` rolls back."""
-    from contextlib import contextmanager
+    from mqtt_helpers import transaction_factory
 
-    from odoo import SUPERUSER_ID, api
-
-    @contextmanager
-    def open_transaction(commit=True):
-        with api.Environment.manage():
-            cr = odoo_registry.cursor()
-            try:
-                yield api.Environment(cr, SUPERUSER_ID, {})
-                if commit:
-                    cr.commit()
-                else:
-                    cr.rollback()
-            finally:
-                cr.rollback()
-                cr.close()
-
-    return open_transaction
+    return transaction_factory(odoo_registry)
 
 
 @pytest.fixture

@@ -1,13 +1,19 @@
-"""Real MQTT and process helpers for the integration tests: a device client (paho, MQTT 5,
-persistent session) and bridge processes started like `make run` starts them."""
+"""Real MQTT and process helpers for the integration and reliability tests: a device client (paho,
+MQTT 5, persistent session), bridge, broker and server processes started like `make run` starts them,
+and transactions on a database from the test process."""
 import json
 import os
 import queue
+import shutil
 import signal
+import socket
 import subprocess
 import threading
 import time
+import urllib.error
+import urllib.request
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import paho.mqtt.client as mqtt
@@ -138,6 +144,139 @@ class BridgeProcess:
                 self.process.wait(15)
             except subprocess.TimeoutExpired:
                 self.kill()
+
+
+class BrokerProcess:
+    """A Mosquitto of its own (configured as tools/ep configures the project's), in the foreground
+    so that a test can SIGKILL it; its persistence directory survives restarts."""
+
+    def __init__(self, port, directory, bridge_user, bridge_password):
+        self.port, self.directory = int(port), Path(directory)
+        self.bridge_user, self.bridge_password = bridge_user, bridge_password
+        self.passwd = self.directory / "passwd"
+        self.pid_file = self.directory / "mosquitto.pid"
+        self.process = None
+
+    def configure(self):
+        (self.directory / "data").mkdir(parents=True, exist_ok=True)
+        (self.directory / "log").mkdir(exist_ok=True)
+        config = (ROOT / "config" / "mosquitto.conf.in").read_text()
+        config = config.replace("@PORT@", str(self.port)).replace("@DIR@", str(self.directory))
+        (self.directory / "mosquitto.conf").write_text(config)
+        acl = (ROOT / "config" / "mosquitto.acl.in").read_text().replace("@BRIDGE_USER@", self.bridge_user)
+        (self.directory / "acl").write_text(acl)
+        self.passwd.touch()
+        subprocess.run(["mosquitto_passwd", "-b", str(self.passwd), self.bridge_user, self.bridge_password],
+                       check=True)
+        self.passwd.chmod(0o700)
+        if os.getuid() == 0:  # as tools/ep: the broker drops to the mosquitto user, which must own its files
+            shutil.chown(self.directory, "mosquitto", "mosquitto")
+            for path in self.directory.rglob("*"):
+                shutil.chown(path, "mosquitto", "mosquitto")
+        return self
+
+    def start(self):
+        command = ["mosquitto", "-c", str(self.directory / "mosquitto.conf")]
+        if os.getuid() == 0:
+            command = ["setpriv", "--reuid=mosquitto", "--regid=mosquitto", "--init-groups"] + command
+        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_until(lambda: self._accepts() or self.process.poll() is not None, timeout=30,
+                   message="Mosquitto on port %d" % self.port)
+        assert self.process.poll() is None, "Mosquitto exited; see %s/log" % self.directory
+        return self
+
+    def _accepts(self):
+        try:
+            socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+            return True
+        except OSError:
+            return False
+
+    def kill(self):
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(10)
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(15)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+class ServerProcess:
+    """An Odoo HTTP server on one database, as tools/ep starts the integration tests' server."""
+
+    def __init__(self, database, port, pg_port, log, env=None):
+        self.url = "http://127.0.0.1:%d" % int(port)
+        self.log = Path(log)
+        self.args = [PYTHON, str(ROOT / "bin" / "odoo-bin"), "-c", str(ROOT / "odoo.conf"), "--db_port", str(pg_port),
+                     "-d", database, "--db-filter", "^%s$" % database, "--http-port", str(port),
+                     "--logfile", str(self.log)]
+        self.env = dict(os.environ, **(env or {}))
+        self.env.pop("PYTHONPATH", None)
+        self.process = None
+
+    def start(self):
+        self.log.parent.mkdir(parents=True, exist_ok=True)
+        self.process = subprocess.Popen(self.args, cwd=str(ROOT), env=self.env,
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_until(lambda: self._serves() or self.process.poll() is not None, timeout=180, interval=0.3,
+                   message="the Odoo server on %s" % self.url)
+        assert self.process.poll() is None, "the Odoo server exited; see %s" % self.log
+        return self
+
+    def _serves(self):
+        try:
+            with urllib.request.urlopen(self.url + "/web/login", timeout=10) as response:
+                return response.status == 200
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            return False
+
+    def kill(self):
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(10)
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(15)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+def open_registry(database, pg_port):
+    """The database's registry, loaded in the test process (runtime/ on PYTHONPATH)."""
+    import odoo
+
+    odoo.tools.config.parse_config(["-c", str(ROOT / "odoo.conf"), "--db_port", str(pg_port),
+                                    "--log-level", "warn"])
+    return odoo.registry(database)
+
+
+def transaction_factory(registry):
+    """``with transaction() as env:`` commits on success; ``transaction(commit=False)`` rolls back."""
+    from odoo import SUPERUSER_ID, api
+
+    @contextmanager
+    def open_transaction(commit=True):
+        with api.Environment.manage():
+            cr = registry.cursor()
+            try:
+                yield api.Environment(cr, SUPERUSER_ID, {})
+                if commit:
+                    cr.commit()
+                else:
+                    cr.rollback()
+            finally:
+                cr.rollback()
+                cr.close()
+
+    return open_transaction
 
 
 def addons_path():

@@ -13,6 +13,7 @@ PostgreSQL is the truth: whatever a crash interrupts is redone from the tables.
 """
 import logging
 import queue
+import random
 import select
 import threading
 import time
@@ -32,6 +33,7 @@ from ..models.ep_device_command import NOTIFY_CHANNEL
 _logger = logging.getLogger(__name__)
 
 PUBACK_TIMEOUT = 5.0
+DISPATCH_TRIES = 5
 # Shared subscriptions for all three: one bridge handles each message (presence too, so
 # two bridges never update one device row at once).
 INBOUND = ("event", "ack", "status")
@@ -101,8 +103,9 @@ class Bridge:
         listener.start()
         with self._env() as env:
             env["ep.device"].sync_broker_accounts()
-        self._dispatch_pending()
-        self.last_scan = self.last_housekeeping = 0.0
+        # the loop's first step dispatches what an earlier run left pending (housekeeping), where a
+        # concurrent bridge's update is retried rather than fatal
+        self.last_scan = self.last_housekeeping = float("-inf")
         _logger.info("bridge %s running on database %s", self.instance, self.dbname)
         try:
             self._loop()
@@ -273,9 +276,19 @@ class Bridge:
             _logger.warning("dropped a malformed message on %s: %s", message.topic, exc)
 
     def _dispatch(self, event_ids):
-        with self._env() as env:
-            env["ep.device.event"].browse(event_ids)._dispatch()
-            env.cr.commit()
+        """Run the handlers in a transaction of their own. A concurrent update (another bridge or a
+        request recording the same car) rolls the batch back: it runs again on a fresh snapshot,
+        and after DISPATCH_TRIES the events stay received for the housekeeping to pick up."""
+        for attempt in range(DISPATCH_TRIES):
+            try:
+                with self._env() as env:
+                    env["ep.device.event"]._claim_received(event_ids)._dispatch()
+                    env.cr.commit()
+                return
+            except psycopg2.extensions.TransactionRollbackError:
+                if attempt == DISPATCH_TRIES - 1:
+                    raise
+                time.sleep(random.uniform(0, 0.1 * 2 ** attempt))
 
     def _dispatch_pending(self):
         """Events stored but not dispatched (the bridge stopped in between)."""

@@ -2,6 +2,7 @@ import json
 import logging
 import traceback
 
+import psycopg2
 from psycopg2.extras import execute_values
 
 from odoo import _, api, fields, models
@@ -102,6 +103,21 @@ class EpDeviceEvent(models.Model):
         return {(site, code): device_id for site, code, device_id in self.env.cr.fetchall()}
 
     # ------------------------------------------------------------ dispatch
+    @api.model
+    def _claim_received(self, ids):
+        """Lock those of ``ids`` still waiting for their handler that no other bridge holds.
+
+        Two bridges may both see an event as received (one stored it, the other starts and picks up
+        what is pending): only the one that claims it runs its handler. Call it first in a fresh
+        transaction, so that its snapshot already holds what other bridges committed.
+        """
+        if not ids:
+            return self.browse()
+        self.env.cr.execute(
+            """SELECT id FROM ep_device_event WHERE id IN %s AND state = 'received'
+                ORDER BY id FOR UPDATE SKIP LOCKED""", (tuple(ids),))
+        return self.browse([row[0] for row in self.env.cr.fetchall()])
+
     @api.multi
     def _dispatch(self):
         """Run each event's handler in its own savepoint: one failure fails one event."""
@@ -115,6 +131,8 @@ class EpDeviceEvent(models.Model):
             try:
                 with self.env.cr.savepoint():
                     getattr(self.env[model], method)(event)
+            except psycopg2.extensions.TransactionRollbackError:
+                raise  # a concurrent update, not the event's fault: the whole dispatch is tried again
             except Exception:  # noqa: BLE001 - any handler error is recorded on the event, never lost
                 error = traceback.format_exc()
                 _logger.warning("handler %s.%s failed on event %s: %s", model, method, event.id, error)

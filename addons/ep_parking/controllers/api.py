@@ -11,6 +11,7 @@ import logging
 
 from odoo import SUPERUSER_ID, fields, http
 from odoo.http import request
+from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 
 from ..lib import payment as pay
 from ..lib import vendor_api
@@ -75,7 +76,9 @@ class VendorApi(http.Controller):
             return self._json(dict(handler(env, lot, values, vendor), result=0))
         except vendor_api.PayloadError as error:
             return self._error(env, error)
-        except Exception:
+        except Exception as error:
+            if getattr(error, "pgcode", None) in PG_CONCURRENCY_ERRORS_TO_RETRY:
+                raise  # a concurrent request won: Odoo's request layer runs this one again
             # Nothing of this request may stay written; the vendor retries later.
             _logger.exception("vendor API failed on %s", request.httprequest.path)
             env.cr.rollback()
@@ -85,7 +88,10 @@ class VendorApi(http.Controller):
         """The body as JSON; a body larger than ``BODY_MAX_BYTES`` is refused before it is read whole."""
         httprequest = request.httprequest
         vendor_api.check_body_size(httprequest.content_length)
-        data = httprequest.stream.read(vendor_api.BODY_MAX_BYTES + 1)
+        # kept: the request layer runs the route again after a concurrency error, the stream is read once
+        data = httprequest.environ.get("ep.api.body")
+        if data is None:
+            data = httprequest.environ["ep.api.body"] = httprequest.stream.read(vendor_api.BODY_MAX_BYTES + 1)
         vendor_api.check_body_size(len(data))
         try:
             return json.loads(data.decode("utf-8") or "null")

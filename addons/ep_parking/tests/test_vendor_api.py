@@ -1,11 +1,20 @@
 import base64
 import json
+from unittest.mock import patch
 
-from odoo.tools import config
+import psycopg2
+from psycopg2 import errorcodes
+
+from odoo.addons.ep_parking.models.ep_parking_vendor_report_mixin import EpParkingVendorReportMixin
+from odoo.tools import config, mute_logger
 
 from .common import EpHttpCase, make_division, make_vendor_lot
 
 JPEG = b"\xff\xd8\xff\xe0" + b"\0" * 64
+
+
+class ConcurrentUpdate(psycopg2.OperationalError):
+    pgcode = errorcodes.SERIALIZATION_FAILURE
 
 
 class TestVendorApi(EpHttpCase):
@@ -51,6 +60,23 @@ class TestVendorApi(EpHttpCase):
                                                            amount_paid="6"))
         self.assertEqual((status, exit_["state"], exit_["entry_id"]), (200, "exit", answer["id"]))
         self.assertEqual(self.count(), 2)
+
+    def test_concurrency_error_is_retried_with_the_same_body(self):
+        """tests/reliability: a passage that loses to a concurrent one (same car, see _serialize_plate) is
+        run again by Odoo's request layer; the body read once must still be there."""
+        real, calls = EpParkingVendorReportMixin._ingest_vendor, []
+
+        def first_time_concurrent(model, *args, **kwargs):
+            calls.append(1)
+            if len(calls) == 1:
+                raise ConcurrentUpdate("could not serialize access due to concurrent update")
+            return real(model, *args, **kwargs)
+
+        with patch.object(EpParkingVendorReportMixin, "_ingest_vendor", first_time_concurrent), \
+                mute_logger("odoo.service.model"):
+            status, answer = self.post("passages", self.passage(event_id="h-retry"))
+        self.assertEqual((status, answer["result"], answer["duplicate"], len(calls)), (200, 0, False, 2))
+        self.assertEqual(self.count(), 1)
 
     def test_exit_without_entry(self):
         status, answer = self.post("passages", self.passage(event_id="h-3", direction="out"))

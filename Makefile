@@ -4,8 +4,8 @@
 run:            ## server on http://127.0.0.1:8069 with demo data (admin / admin)
 	@tools/ep run
 
-test:           ## every test: pure cores, compat, Odoo tests, integration
-	@tools/ep test
+test:           ## every test: pure, compat, Odoo, integration, reliability, host; ARGS=--full: issue 14's sizes
+	@tools/ep test $(ARGS)
 
 stop:           ## stop the server, broker and database of this checkout
 	@tools/ep stop

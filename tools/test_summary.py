@@ -10,7 +10,7 @@ import os
 import sys
 import xml.etree.ElementTree as ET
 
-STAGES = ("pure", "compat", "odoo", "integration", "reliability")
+STAGES = ("pure", "compat", "odoo", "integration", "reliability", "odoo-host")
 
 
 def junit(path):

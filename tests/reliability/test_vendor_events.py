@@ -30,6 +30,14 @@ class Gate(DeviceClient):
         super().__init__(*args, auto_ack=False, **kwargs)
 
 
+def acked(info):
+    """Whether the broker acknowledged a publication (paho raises for one made while disconnected)."""
+    try:
+        return info.is_published()
+    except (RuntimeError, ValueError):
+        return False
+
+
 def make_lot(transaction, token):
     code = unique("REL")
     with transaction() as env:
@@ -205,7 +213,7 @@ def test_events_stored_once_and_matched_through_kills(transaction, server, broke
         # LOST: found by this test and not fixed yet (issue 14 item 2, see the report): MQTT events the broker
         # acknowledged to the gates never reached a bridge across the outages. Reported as xfail with the count
         # until fixed; everything else above is asserted.
-        acknowledged = sum(1 for event_id in lost if any(info.is_published() for info in published[event_id]))
+        acknowledged = sum(1 for event_id in lost if any(acked(info) for info in published[event_id]))
         gates_of_lost = sorted({by_id[event_id]["direction"] + str(by_id[event_id]["gate"]) for event_id in lost})
         reason = "%d of %d MQTT events never reached a bridge (%d of them acknowledged by the broker to the gate; " \
                  "gates %s): %s ..." % (len(lost), sum(1 for e in events if e["channel"] == "mqtt"), acknowledged,

@@ -176,6 +176,7 @@ class BrokerProcess:
         return self
 
     def start(self):
+        assert port_free(self.port), "port %d is taken by another program: set EP_REL_MQTT_PORT" % self.port
         command = ["mosquitto", "-c", str(self.directory / "mosquitto.conf")]
         if os.getuid() == 0:
             command = ["setpriv", "--reuid=mosquitto", "--regid=mosquitto", "--init-groups"] + command
@@ -210,7 +211,8 @@ class ServerProcess:
     """An Odoo HTTP server on one database, as tools/ep starts the integration tests' server."""
 
     def __init__(self, database, port, pg_port, log, env=None):
-        self.url = "http://127.0.0.1:%d" % int(port)
+        self.port = int(port)
+        self.url = "http://127.0.0.1:%d" % self.port
         self.log = Path(log)
         self.args = [PYTHON, str(ROOT / "bin" / "odoo-bin"), "-c", str(ROOT / "odoo.conf"), "--db_port", str(pg_port),
                      "-d", database, "--db-filter", "^%s$" % database, "--http-port", str(port),
@@ -220,6 +222,7 @@ class ServerProcess:
         self.process = None
 
     def start(self):
+        assert port_free(self.port), "port %d is taken by another program: set EP_REL_HTTP_PORT" % self.port
         self.log.parent.mkdir(parents=True, exist_ok=True)
         self.process = subprocess.Popen(self.args, cwd=str(ROOT), env=self.env,
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -247,6 +250,22 @@ class ServerProcess:
                 self.process.wait(15)
             except subprocess.TimeoutExpired:
                 self.kill()
+
+
+def port_free(port):
+    """Nothing listens on the port (as tools/ep checks before starting a service); waits out a
+    process that was just killed."""
+    deadline = time.monotonic() + 10
+    while True:
+        with socket.socket() as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # TIME_WAIT is no conflict
+            try:
+                probe.bind(("127.0.0.1", port))
+                return True
+            except OSError:
+                if time.monotonic() > deadline:
+                    return False
+        time.sleep(0.2)
 
 
 def open_registry(database, pg_port):

@@ -100,10 +100,13 @@ class Chaos(threading.Thread):
         assert not self.is_alive(), "the chaos thread did not finish"
 
 
-def outage(process, rng, low=0.3, high=2.0):
-    """A fault: SIGKILL ``process``, stay down a random while, start it again."""
+def outage(process, rng, low=0.3, high=2.0, graceful=False):
+    """A fault: SIGKILL ``process`` (SIGTERM when ``graceful``), stay down a random while, start it again."""
     def fault():
-        process.kill()
+        if graceful:
+            process.stop()
+        else:
+            process.kill()
         time.sleep(rng.uniform(low, high))
         process.start()
     return fault

@@ -57,9 +57,9 @@ def target_text(row):
 def _number(value):
     if value is None:
         return "-"
-    if isinstance(value, float) and not value.is_integer():
+    if isinstance(value, float) and not value.is_integer() and abs(value) < 100:
         return "%.3g" % value if abs(value) < 10 else "%.1f" % value
-    return "{:,}".format(int(value))
+    return "{:,.0f}".format(value)
 
 
 def table(rows):

@@ -107,30 +107,11 @@ def transaction(odoo_registry):
 @pytest.fixture
 def make_device(transaction, broker):
     """Registers a device with an MQTT account in Odoo and connects a client playing it."""
-    from mqtt_helpers import DeviceClient, unique, wait_until
+    from mqtt_helpers import device_factory
 
-    clients = []
-
-    def make(site="IT-LOT", code=None, **options):
-        code = code or unique("dev")
-        password = unique("pw")
-        with transaction() as env:
-            device = env["ep.device"].create({"name": code, "code": code, "site_code": site})
-            device.set_mqtt_password(password)
-        # the account reaches the broker after the commit (password file + reload)
-
-        def connect():
-            try:
-                return DeviceClient(broker, site, code, password, **options)
-            except ConnectionRefusedError:
-                return None
-
-        client = wait_until(connect, timeout=10, interval=0.3, message="the broker to accept %s" % code)
-        clients.append(client)
-        return client
-
+    make = device_factory(transaction, broker)
     yield make
-    for client in clients:
+    for client in make.clients:
         client.close()
 
 

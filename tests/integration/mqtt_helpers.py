@@ -108,7 +108,26 @@ class DeviceClient:
         self.client.loop_stop()
 
 
-class BridgeProcess:
+class ChildProcess:
+    """A process a test starts (``self.process``) and may SIGKILL, or stop gracefully."""
+
+    process = None
+
+    def kill(self):
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(10)
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(15)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+class BridgeProcess(ChildProcess):
     """`odoo-bin ep-bridge` as tools/ep starts it."""
 
     def __init__(self, database, instance, pg_port, env=None):
@@ -132,21 +151,8 @@ class BridgeProcess:
         assert self.process.poll() is None, "bridge %s exited; see %s" % (self.instance, self.log)
         return self
 
-    def kill(self):
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGKILL)
-            self.process.wait(10)
 
-    def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(15)
-            except subprocess.TimeoutExpired:
-                self.kill()
-
-
-class BrokerProcess:
+class BrokerProcess(ChildProcess):
     """A Mosquitto of its own (configured as tools/ep configures the project's), in the foreground
     so that a test can SIGKILL it; its persistence directory survives restarts."""
 
@@ -193,21 +199,8 @@ class BrokerProcess:
         except OSError:
             return False
 
-    def kill(self):
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGKILL)
-            self.process.wait(10)
 
-    def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(15)
-            except subprocess.TimeoutExpired:
-                self.kill()
-
-
-class ServerProcess:
+class ServerProcess(ChildProcess):
     """An Odoo HTTP server on one database, as tools/ep starts the integration tests' server."""
 
     def __init__(self, database, port, pg_port, log, env=None):
@@ -237,19 +230,6 @@ class ServerProcess:
                 return response.status == 200
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             return False
-
-    def kill(self):
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGKILL)
-            self.process.wait(10)
-
-    def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(15)
-            except subprocess.TimeoutExpired:
-                self.kill()
 
 
 def port_free(port):
@@ -312,3 +292,30 @@ def broker(action):
 
 def unique(prefix):
     return "%s-%s" % (prefix, uuid.uuid4().hex[:8])
+
+
+def device_factory(transaction, broker_settings, client_class=None, timeout=10):
+    """``make(site="IT-LOT", code=None, **options)``: registers a device with an MQTT account (committed) and
+    connects a client playing it (``client_class``, DeviceClient by default); ``make.clients`` are
+    every client made, for the fixture to close."""
+
+    def make(site="IT-LOT", code=None, client_class=client_class or DeviceClient, **options):
+        code = code or unique("dev")
+        password = unique("pw")
+        with transaction() as env:
+            device = env["ep.device"].create({"name": code, "code": code, "site_code": site})
+            device.set_mqtt_password(password)
+        # the account reaches the broker after the commit (password file + reload)
+
+        def connect():
+            try:
+                return client_class(broker_settings, site, code, password, **options)
+            except ConnectionRefusedError:
+                return None
+
+        client = wait_until(connect, timeout=timeout, interval=0.3, message="the broker to accept %s" % code)
+        make.clients.append(client)
+        return client
+
+    make.clients = []
+    return make

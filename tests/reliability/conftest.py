@@ -20,12 +20,11 @@ sys.path.insert(0, str(ROOT / "tests" / "integration"))  # the shared process an
 from mqtt_helpers import (  # noqa: E402
     BridgeProcess,
     BrokerProcess,
-    DeviceClient,
     ServerProcess,
+    device_factory,
     open_registry,
     transaction_factory,
     unique,
-    wait_until,
 )
 
 STATE = Path(os.environ.get("EP_STATE") or ROOT / ".state")
@@ -128,27 +127,9 @@ def bridges(database, broker):
 @pytest.fixture
 def make_device(transaction, broker):
     """A device registered in the copy with an MQTT account on this broker, and a client playing it."""
-    clients = []
-
-    def make(site, code=None, client_class=DeviceClient, **options):
-        code = code or unique("rel")
-        password = unique("pw")
-        with transaction() as env:
-            device = env["ep.device"].create({"name": code, "code": code, "site_code": site})
-            device.set_mqtt_password(password)
-
-        def connect():
-            try:
-                return client_class(broker.settings, site, code, password, **options)
-            except ConnectionRefusedError:
-                return None
-
-        client = wait_until(connect, timeout=20, interval=0.3, message="the broker to accept %s" % code)
-        clients.append(client)
-        return client
-
+    make = device_factory(transaction, broker.settings, timeout=20)
     yield make
-    for client in clients:
+    for client in make.clients:
         client.close()
 
 

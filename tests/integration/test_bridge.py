@@ -139,27 +139,65 @@ def test_bridge_killed_mid_stream_loses_nothing(transaction, make_device, bridge
     wait_until(lambda: stored() == len(events), timeout=30, message="events published while the bridge was down")
 
 
+def stored_count(transaction, events):
+    with transaction(commit=False) as env:
+        return env["ep.device.event"].search_count([("event_id", "in", events)])
+
+
+def inbound_holder(bridges):
+    """The bridges whose log says they took the inbound session (a bridge logs it on taking it)."""
+    return [bridge for bridge in bridges if "holds the inbound lock" in bridge.log.read_text()]
+
+
 def test_two_bridges_share_the_work_without_doing_it_twice(transaction, make_device, bridges):
-    bridges(instance=unique("a"))
-    bridges(instance=unique("b"))
+    """Both publish commands (each claims its own), one receives; when that one is SIGKILLed the other
+    takes the inbound session over, with what arrived meanwhile."""
+    started = [bridges(instance=unique("a")), bridges(instance=unique("b"))]
+    wait_until(lambda: len(inbound_holder(started)) == 1, message="one bridge holding the inbound session")
     device = make_device()
     events = [unique("shared") for _ in range(200)]
     for event_id in events:
         device.event(event_id, "plate_seen")
     queued = queue_commands(transaction, device.code, 40)
     wait_until(lambda: all_acked(transaction, queued), timeout=60, message="all commands acked")
-
-    def stored():
-        with transaction(commit=False) as env:
-            return env["ep.device.event"].search_count([("event_id", "in", events)])
-
-    wait_until(lambda: stored() == len(events), timeout=30, message="all events stored")
+    wait_until(lambda: stored_count(transaction, events) == len(events), timeout=30, message="all events stored")
     time.sleep(1)
     assert sorted(device.received_ids()) == sorted(queued), "each command published once"
     with transaction(commit=False) as env:
         env.cr.execute("SELECT count(*), count(DISTINCT event_id) FROM ep_device_event WHERE event_id IN %s",
                        (tuple(events),))
         assert env.cr.fetchone() == (200, 200)
+
+    holder = inbound_holder(started)[0]
+    holder.kill()
+    later = [unique("failover") for _ in range(50)]
+    for event_id in later:
+        device.event(event_id, "plate_seen")
+    wait_until(lambda: stored_count(transaction, later) == len(later), timeout=60,
+               message="events published after the receiving bridge was killed")
+    assert inbound_holder([bridge for bridge in started if bridge is not holder])
+
+
+def test_broker_restart_keeps_the_inbound_subscription(transaction, make_device, bridges):
+    """Mosquitto 2.0 does not restore MQTT 5 shared subscriptions from its persistence: a device's event
+    published after a broker restart and before the bridges subscribe again was dropped ("No matching
+    subscribers"). The inbound session's plain subscription is restored, so the broker queues them."""
+    bridge = bridges()
+    wait_until(lambda: inbound_holder([bridge]), message="the inbound session")
+    device = make_device()
+    bridge.stop()  # no bridge connected across the restart
+    broker("stop")
+    wait_until(lambda: not device.connected.is_set(), message="the device to see the broker go")
+    broker("start")
+    assert device.connected.wait(20), "the device reconnected"
+    events = [unique("after-restart") for _ in range(20)]
+    infos = [device.event(event_id, "plate_seen") for event_id in events]
+    for info in infos:
+        info.wait_for_publish(10)
+    assert {str(device.publish_results[info.mid]) for info in infos} == {"Success"}
+    bridge.start()
+    wait_until(lambda: stored_count(transaction, events) == len(events), timeout=30,
+               message="events published while no bridge was subscribed")
 
 
 def test_demo_gate_account_reaches_only_its_own_topics(broker):

@@ -1,14 +1,20 @@
 """The bridge process: PostgreSQL outbox -> MQTT, MQTT device reports -> PostgreSQL.
 
 One process per bridge instance, any number of instances per database:
-  * inbound ``event`` and ``ack`` messages come through MQTT 5 shared subscriptions
-    ($share/<group>/...), so each message reaches one instance; presence (``status``,
-    retained) goes to every instance, updates being idempotent;
+  * every instance publishes due commands, with an MQTT client of its own (clean session);
+    the outbox is claimed with SELECT ... FOR UPDATE SKIP LOCKED, so two instances never
+    publish the same due command, and a NOTIFY sent on commit wakes the publisher at once;
+  * one instance at a time receives: the one holding the database's inbound lock (a
+    PostgreSQL advisory lock) connects the *inbound session*, a client id per database
+    with a persistent session subscribed to ``ep/+/+/{event,ack,status}``. When it dies,
+    its database connection ends, another instance takes the lock and resumes the session:
+    the broker delivers what the first one had not acknowledged and what arrived meanwhile.
+    Not MQTT 5 shared subscriptions: Mosquitto 2.0 does not restore them from its
+    persistence, so after a broker restart every device message published before the
+    bridges subscribed again was dropped ("no matching subscribers"); a plain subscription
+    of a persistent session is restored and queues them (tests/reliability);
   * QoS 1 messages are acknowledged to the broker only after their rows are committed
-    (manual acks) and the session is persistent (clean_start False + session expiry),
-    so a crash loses nothing: the broker redelivers what was not acknowledged;
-  * the outbox is claimed with SELECT ... FOR UPDATE SKIP LOCKED, so two instances never
-    publish the same due command; a NOTIFY sent on commit wakes the publisher at once.
+    (manual acks), and only on the connection they arrived on, so a crash loses nothing.
 PostgreSQL is the truth: whatever a crash interrupts is redone from the tables.
 """
 import logging
@@ -34,9 +40,11 @@ _logger = logging.getLogger(__name__)
 
 PUBACK_TIMEOUT = 5.0
 DISPATCH_TRIES = 5
-# Shared subscriptions for all three: one bridge handles each message (presence too, so
-# two bridges never update one device row at once).
 INBOUND = ("event", "ack", "status")
+LEADER_CHECK = 2.0  # seconds between two looks at the inbound lock
+# pg_try_advisory_lock key of the inbound session (advisory locks are per database)
+INBOUND_LOCK = 0x65704252  # "epBR"
+SESSION_TAKEN_OVER = 142  # MQTT 5 DISCONNECT reason: another connection took our client id
 
 
 class Bridge:
@@ -48,19 +56,26 @@ class Bridge:
         self.batch_size = int(settings.bridge_option("batch_size"))
         self.poll_interval = float(settings.bridge_option("poll_interval"))
         self.session_expiry = int(settings.bridge_option("session_expiry"))
-        # One share group per database: each database's bridges split its messages among
-        # themselves, and a second database on the same broker (a test one) gets its own copy.
-        self.share_group = "%s-%s" % (self.broker.share_group, dbname)
-        self.inbox = queue.Queue()
+        self.inbox = queue.Queue()  # (connection generation, message) from the inbound client
         self.unsaved = []
         self.wakeup = threading.Event()
         self.stopping = threading.Event()
         self.registry = odoo.registry(dbname)
-        self.client = self._make_client()
+        prefix = self.broker.client_id_prefix
+        self.client = self._make_client("%s-%s-%s" % (prefix, dbname, instance))  # publishes commands
+        self.client.on_connect = self._on_connect
+        self.client.on_disconnect = self._on_disconnect
+        # the inbound session: one client id per database, held by the instance with the lock
+        self.inbound_id = "%s-%s-inbound" % (prefix, dbname)
+        self.inbound = None
+        self.lock_connection = None
+        self.generation = 0  # of the inbound connection; a message is acked on its own only
+        self.generation_lock = threading.Lock()
+        self.taken_over = threading.Event()
+        self.last_leader_check = float("-inf")
 
     # ------------------------------------------------------------ MQTT
-    def _make_client(self):
-        client_id = "%s-%s-%s" % (self.broker.client_id_prefix, self.dbname, self.instance)
+    def _make_client(self, client_id):
         client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=client_id, protocol=mqtt.MQTTv5,
                              manual_ack=True)
         if self.broker.username:
@@ -70,34 +85,112 @@ class Bridge:
         client.max_inflight_messages_set(100)
         client.max_queued_messages_set(0)
         client.reconnect_delay_set(min_delay=1, max_delay=10)
-        client.on_connect = self._on_connect
-        client.on_disconnect = self._on_disconnect
-        client.on_message = self._on_message
         return client
 
     def _on_connect(self, client, userdata, flags, reason, properties):
         if reason.is_failure:
             _logger.error("broker refused the bridge: %s", reason)
             return
-        group = self.share_group
-        client.subscribe([("$share/%s/ep/+/+/%s" % (group, channel), 1) for channel in INBOUND])
-        _logger.info("bridge %s connected to %s:%s (session present: %s)",
-                     self.instance, self.broker.host, self.broker.port, flags.session_present)
+        _logger.info("bridge %s connected to %s:%s", self.instance, self.broker.host, self.broker.port)
         self.wakeup.set()
 
     def _on_disconnect(self, client, userdata, flags, reason, properties):
         if not self.stopping.is_set():
             _logger.warning("bridge %s lost the broker: %s; reconnecting", self.instance, reason)
 
+    def _on_inbound_connect(self, client, userdata, flags, reason, properties):
+        if reason.is_failure:
+            _logger.error("broker refused the inbound session: %s", reason)
+            return
+        with self.generation_lock:
+            self.generation += 1
+        # Retained presence only for a new subscription: a resumed session already has it.
+        options = mqtt.SubscribeOptions(qos=1, retainHandling=mqtt.SubscribeOptions.RETAIN_SEND_IF_NEW_SUB)
+        client.subscribe([("ep/+/+/%s" % channel, options) for channel in INBOUND])
+        _logger.info("bridge %s receives for %s (session present: %s)",
+                     self.instance, self.dbname, flags.session_present)
+
+    def _on_inbound_disconnect(self, client, userdata, flags, reason, properties):
+        if reason == SESSION_TAKEN_OVER:
+            self.taken_over.set()  # another instance has the session: give it up, do not take it back
+        elif not self.stopping.is_set():
+            _logger.warning("bridge %s: inbound session lost the broker: %s; reconnecting", self.instance, reason)
+
     def _on_message(self, client, userdata, message):
-        self.inbox.put(message)
+        self.inbox.put((self.generation, message))
+
+    # ------------------------------------------------------------ the inbound session
+    def _lead(self):
+        """Hold the inbound session while this instance has the lock; try to take it otherwise."""
+        if self.inbound is not None and (self.taken_over.is_set() or not self._lock_alive()):
+            _logger.warning("bridge %s gives the inbound session up (%s)", self.instance,
+                            "taken over" if self.taken_over.is_set() else "lock connection lost")
+            self._close_inbound()
+        if self.inbound is None and self._take_lock():
+            self._open_inbound()
+
+    def _take_lock(self):
+        try:
+            if self.lock_connection is None or self.lock_connection.closed:
+                _, info = odoo.sql_db.connection_info_for(self.dbname)
+                self.lock_connection = psycopg2.connect(**info)
+                self.lock_connection.set_isolation_level(psycopg2.extensions.ISOLATION_LEVEL_AUTOCOMMIT)
+            with self.lock_connection.cursor() as cr:
+                cr.execute("SELECT pg_try_advisory_lock(%s)", [INBOUND_LOCK])
+                return cr.fetchone()[0]
+        except psycopg2.Error as exc:
+            _logger.warning("bridge %s: inbound lock not reachable (%s)", self.instance, exc)
+            self._release_lock()
+            return False
+
+    def _release_lock(self):
+        """Closing the connection releases the lock (and lets a dead one go)."""
+        if self.lock_connection is not None:
+            try:
+                self.lock_connection.close()
+            except psycopg2.Error:
+                pass
+            self.lock_connection = None
+
+    def _lock_alive(self):
+        try:
+            with self.lock_connection.cursor() as cr:
+                cr.execute("SELECT 1")
+            return True
+        except (psycopg2.Error, AttributeError):
+            return False
+
+    def _open_inbound(self):
+        self.taken_over.clear()
+        client = self._make_client(self.inbound_id)
+        client.on_connect = self._on_inbound_connect
+        client.on_disconnect = self._on_inbound_disconnect
+        client.on_message = self._on_message
+        properties = Properties(PacketTypes.CONNECT)
+        properties.SessionExpiryInterval = self.session_expiry
+        client.connect_async(self.broker.host, self.broker.port, keepalive=30, clean_start=False,
+                             properties=properties)
+        client.loop_start()
+        self.inbound = client
+        _logger.info("bridge %s holds the inbound lock of %s", self.instance, self.dbname)
+
+    def _close_inbound(self):
+        """Disconnect the inbound session, keeping it on the broker for whoever holds it next,
+        and release the lock."""
+        if self.inbound is not None:
+            self.inbound.disconnect()
+            self.inbound.loop_stop()
+            self.inbound = None
+            with self.generation_lock:
+                self.generation += 1  # what is still in the inbox is not acked: the broker resends it
+        self._release_lock()
 
     # ------------------------------------------------------------ main loop
     def run(self):
-        connect_properties = Properties(PacketTypes.CONNECT)
-        connect_properties.SessionExpiryInterval = self.session_expiry
-        self.client.connect_async(self.broker.host, self.broker.port, keepalive=30, clean_start=False,
-                                  properties=connect_properties)
+        properties = Properties(PacketTypes.CONNECT)
+        properties.SessionExpiryInterval = 0
+        self.client.connect_async(self.broker.host, self.broker.port, keepalive=30, clean_start=True,
+                                  properties=properties)
         self.client.loop_start()
         listener = threading.Thread(target=self._listen, name="ep-bridge-listen", daemon=True)
         listener.start()
@@ -126,20 +219,22 @@ class Bridge:
                 time.sleep(1)
 
     def _leave(self):
-        """A clean stop ends our MQTT session: otherwise the broker would keep routing a share
-        of the group's messages to it until it expires. What already arrived is stored first."""
-        self.client.unsubscribe(["$share/%s/ep/+/+/%s" % (self.share_group, channel) for channel in INBOUND])
-        time.sleep(0.2)
-        while self.unsaved or not self.inbox.empty():
-            self._drain_inbox(timeout=0)
-        properties = Properties(PacketTypes.DISCONNECT)
-        properties.SessionExpiryInterval = 0
-        self.client.disconnect(properties=properties)
+        """A clean stop stores and acknowledges what already arrived, then disconnects; the
+        inbound session stays on the broker, which queues for the next instance to hold it."""
+        if self.inbound is not None:
+            time.sleep(0.2)
+            while self.unsaved or not self.inbox.empty():
+                self._drain_inbox(timeout=0)
+        self._close_inbound()
+        self.client.disconnect()
         self.client.loop_stop()
 
     def _step(self):
         self._drain_inbox(timeout=0.05)
         now = time.monotonic()
+        if now - self.last_leader_check >= LEADER_CHECK:
+            self.last_leader_check = now
+            self._lead()
         if self.wakeup.is_set() or now - self.last_scan >= self.poll_interval:
             self.wakeup.clear()
             self.last_scan = now
@@ -221,7 +316,7 @@ class Bridge:
             except queue.Empty:
                 break
         events, acks, presence = [], [], []
-        for message in batch:
+        for _generation, message in batch:
             self._classify(message, events, acks, presence)
         with self._env() as env:
             events, acks, presence = self._drop_foreign(env, events, acks, presence)
@@ -238,11 +333,20 @@ class Bridge:
                 env["ep.device"]._find(site_code, device_code)._set_presence(online, fields.Datetime.now())
             env.cr.commit()
         self.unsaved = []
-        for message in batch:  # only now that the rows are committed
-            self.client.ack(message.mid, message.qos)
+        self._ack(batch)
         waiting = [event_id for event_id, state in new.items() if state == "received"]
         if waiting:
             self._dispatch(waiting)
+
+    def _ack(self, batch):
+        """Acknowledge the committed messages, each on the connection it came in on: a packet id
+        means another message on a later connection. The others the broker sends again."""
+        with self.generation_lock:
+            if self.inbound is None:
+                return
+            for generation, message in batch:
+                if generation == self.generation:
+                    self.inbound.ack(message.mid, message.qos)
 
     def _drop_foreign(self, env, events, acks, presence):
         """Without the messages another device's account published (see ep.device._foreign_topics)."""

@@ -85,7 +85,7 @@ def decode_ack(payload):
 _TRUE = {"1", "true", "yes", "on"}
 
 
-_BROKER_FIELDS = "host port username password tls ca_certs client_id_prefix share_group"
+_BROKER_FIELDS = "host port username password tls ca_certs client_id_prefix"
 
 
 class BrokerSettings(namedtuple("BrokerSettings", _BROKER_FIELDS)):
@@ -108,7 +108,6 @@ class BrokerSettings(namedtuple("BrokerSettings", _BROKER_FIELDS)):
             tls=get("tls", "false").lower() in _TRUE,
             ca_certs=get("ca_certs") or None,
             client_id_prefix=get("client_id_prefix", "ep-bridge"),
-            share_group=get("share_group", "ep-bridge"),
         )
 
 

@@ -163,19 +163,18 @@ def bench_raw_copy(db, count):
 
 
 def start_bridge(db, pg_port, instance, log):
-    """An `odoo-bin ep-bridge` process as tools/ep starts one; returns once it is subscribed."""
+    """An `odoo-bin ep-bridge` process as tools/ep starts one; returns once it receives."""
     log.parent.mkdir(parents=True, exist_ok=True)
     log.write_text("")
     addons_path = conf()["options"]["addons_path"]
-    # Each bench bridge is a new instance: with no session kept after it goes, one that has to be
-    # killed leaves no session in the share group for the broker to route later runs' messages to.
+    # No inbound session kept after a bench bridge goes: a run never receives an earlier run's messages.
     bridge = subprocess.Popen(
         [sys.executable, str(ROOT / "bin" / "odoo-bin"), "--addons-path=%s" % addons_path, "ep-bridge",
          "-c", str(ROOT / "odoo.conf"), "--db_port", str(pg_port), "-d", db, "--instance", instance,
          "--logfile", str(log)], cwd=str(ROOT), env=dict(os.environ, EP_BRIDGE_SESSION_EXPIRY="0"),
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
-    while "running on database" not in log.read_text():
+    while " receives for " not in log.read_text():
         if time.monotonic() > deadline or bridge.poll() is not None:
             bridge.kill()
             raise RuntimeError("the bridge did not start; see %s" % log)

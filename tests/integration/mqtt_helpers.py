@@ -4,6 +4,7 @@ and transactions on a database from the test process."""
 import json
 import os
 import queue
+import re
 import shutil
 import signal
 import socket
@@ -42,6 +43,7 @@ class DeviceClient:
     def __init__(self, broker, site, code, password, auto_ack=True, ack_delay=0.0, clean=False):
         self.site, self.code, self.auto_ack, self.ack_delay = site, code, auto_ack, ack_delay
         self.commands = []  # every command payload received, duplicates included
+        self.receipts = set()  # ids of our events the bridge says are stored
         self.lock = threading.Lock()
         self.connected = threading.Event()
         self.connect_reasons = queue.Queue()
@@ -72,12 +74,16 @@ class DeviceClient:
     def _on_connect(self, client, userdata, flags, reason, properties):
         self.connect_reasons.put(reason)
         if not reason.is_failure:
-            client.subscribe(self.topic("cmd"), qos=1)
+            client.subscribe([(self.topic("cmd"), 1), (self.topic("receipt"), 1)])
             client.publish(self.topic("status"), "online", qos=1, retain=True)
             self.connected.set()
 
     def _on_message(self, client, userdata, message):
         body = json.loads(message.payload)
+        if message.topic.endswith("/receipt"):
+            with self.lock:
+                self.receipts.update(body["event_ids"])
+            return
         with self.lock:
             self.commands.append(body)
         if self.auto_ack:
@@ -127,6 +133,10 @@ class ChildProcess:
                 self.kill()
 
 
+# a bridge is ready once it receives (subscribed in the inbound session) or stands by for another
+READY = re.compile(r"bridge \S+ (receives for|stands by)")
+
+
 class BridgeProcess(ChildProcess):
     """`odoo-bin ep-bridge` as tools/ep starts it."""
 
@@ -146,7 +156,7 @@ class BridgeProcess(ChildProcess):
         self.log.write_text("")
         self.process = subprocess.Popen(self.args, cwd=str(ROOT), env=self.env,
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait_until(lambda: "running on database" in self.log.read_text() or self.process.poll() is not None,
+        wait_until(lambda: READY.search(self.log.read_text()) or self.process.poll() is not None,
                    timeout=60, message="bridge %s to start" % self.instance)
         assert self.process.poll() is None, "bridge %s exited; see %s" % (self.instance, self.log)
         return self

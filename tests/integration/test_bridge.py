@@ -59,7 +59,8 @@ def test_same_event_three_times_is_one_row(transaction, make_device, bridges):
     event_id = unique("evt")
     for _ in range(3):
         device.event(event_id, "plate_seen", plate="粤B12345").wait_for_publish(5)
-    device.event(unique("evt"), "plate_seen").wait_for_publish(5)
+    other = unique("evt")
+    device.event(other, "plate_seen").wait_for_publish(5)
 
     def stored():
         with transaction(commit=False) as env:
@@ -70,6 +71,11 @@ def test_same_event_three_times_is_one_row(transaction, make_device, bridges):
     with transaction(commit=False) as env:
         rows = env["ep.device.event"].search([("event_id", "=", event_id)])
         assert len(rows) == 1 and rows.body()["plate"] == "粤B12345" and rows.device_id.code == device.code
+    # the device gets a receipt for each (a stored event again too: it may forget it)
+    wait_until(lambda: device.receipts == {event_id, other}, message="receipts of both events")
+    device.receipts.clear()
+    device.event(event_id, "plate_seen", plate="粤B12345").wait_for_publish(5)
+    wait_until(lambda: device.receipts == {event_id}, message="a receipt for an event sent again")
 
 
 def test_device_cannot_publish_on_another_devices_topic(transaction, make_device, bridges):

@@ -1,5 +1,6 @@
 """Load and fault helpers of the reliability tests: sizes, timings, a client that retries like a vendor
 or a payment gateway does, and the chaos thread that SIGKILLs processes at random points of a load."""
+import http.client
 import json
 import os
 import random
@@ -61,8 +62,9 @@ class RetryingPoster:
             except urllib.error.HTTPError as error:
                 if error.code < 500:
                     return error.code, json.loads(error.read() or b"null")
-            except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
-                pass
+            except (urllib.error.URLError, ConnectionError, TimeoutError, OSError, http.client.HTTPException,
+                    ValueError):
+                pass  # no answer, or one cut off by the server's death (not JSON): ask again
             if time.monotonic() > deadline:
                 raise AssertionError("%s did not answer within %d s" % (self.url, self.give_up_after))
             with self.lock:
@@ -100,13 +102,10 @@ class Chaos(threading.Thread):
         assert not self.is_alive(), "the chaos thread did not finish"
 
 
-def outage(process, rng, low=0.3, high=2.0, graceful=False):
-    """A fault: SIGKILL ``process`` (SIGTERM when ``graceful``), stay down a random while, start it again."""
+def outage(process, rng, low=0.3, high=2.0):
+    """A fault: SIGKILL ``process``, stay down a random while, start it again."""
     def fault():
-        if graceful:
-            process.stop()
-        else:
-            process.kill()
+        process.kill()
         time.sleep(rng.uniform(low, high))
         process.start()
     return fault

@@ -1,7 +1,6 @@
 """Issue 14 item 2: the gateway's notifications of month-card renewals, each replayed 3 times, all at
 once against the real server: one renewal done, one journal entry and one extension per payment."""
 import threading
-from datetime import timedelta
 
 from faults import RetryingPoster, Stopwatch, seeded_rng, size
 
@@ -12,29 +11,19 @@ SENDERS = 12
 
 def prepare_renewals(transaction, count):
     """Month cards with an online renewal paid at the (local test) gateway: the notifications to send."""
-    from odoo import fields
+    from odoo.addons.ep_monthcard.tests.common import card_with_paid_renewal
 
     prepared = []
     with transaction() as env:
         env = env(context={"tracking_disable": True})
         rule = env.ref("ep_monthcard.monthcard_rule_sz001_ground_demo")
-        wechat = env.ref("ep_parking.payment_method_wechat")
-        now = fields.Datetime.from_string(fields.Datetime.now())
         env.cr.execute("SELECT COALESCE(max(id), 0) FROM ep_monthcard")
         offset = env.cr.fetchone()[0]
         for index in range(count):
-            card = env["ep.monthcard"].create({
-                "lot_id": rule.lot_id.id, "plate": "京Y%05d" % ((offset + index) % 100000), "rule_id": rule.id,
-                "state": "in_use", "date_start": fields.Datetime.to_string(now - timedelta(days=20)),
-                "date_end": fields.Datetime.to_string(now + timedelta(days=10))})
-            renewal = env["ep.monthcard.renewal"]._create_renewal(card, 1, "online", channel=wechat)
-            renewal.action_create_order()
-            order = renewal.order_id
-            order.action_start_payment("/done")
-            gateway = env["ep.parking.test.payment"]._find(order)
-            gateway.write({"state": "paid", "paid_at": fields.Datetime.now(), "transaction": "T-REL-%s" % order.id})
-            prepared.append({"payload": env["ep.parking.payment.provider"]._test_notification(gateway),
-                             "card": card.id, "renewal": renewal.id, "order": order.name, "end": card.date_end})
+            card, renewal, payload = card_with_paid_renewal(rule, "京Y%05d" % ((offset + index) % 100000),
+                                                            "T-REL-%d-%d" % (offset, index))
+            prepared.append({"payload": payload, "order": renewal.order_id.name, "card": card.id,
+                             "renewal": renewal.id, "end": card.date_end})
     return prepared
 
 

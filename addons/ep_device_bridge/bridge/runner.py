@@ -73,6 +73,8 @@ class Bridge:
         self.generation_lock = threading.Lock()
         self.taken_over = threading.Event()
         self.last_leader_check = float("-inf")
+        self.standing_by = False
+        self.session_present = None
 
     # ------------------------------------------------------------ MQTT
     def _make_client(self, client_id):
@@ -107,8 +109,15 @@ class Bridge:
         # Retained presence only for a new subscription: a resumed session already has it.
         options = mqtt.SubscribeOptions(qos=1, retainHandling=mqtt.SubscribeOptions.RETAIN_SEND_IF_NEW_SUB)
         client.subscribe([("ep/+/+/%s" % channel, options) for channel in INBOUND])
+        self.session_present = flags.session_present
+
+    def _on_inbound_subscribe(self, client, userdata, mid, reason_codes, properties):
+        failed = [str(code) for code in reason_codes if code.is_failure]
+        if failed:
+            _logger.error("bridge %s: the broker refused the inbound subscriptions: %s", self.instance, failed)
+            return
         _logger.info("bridge %s receives for %s (session present: %s)",
-                     self.instance, self.dbname, flags.session_present)
+                     self.instance, self.dbname, self.session_present)
 
     def _on_inbound_disconnect(self, client, userdata, flags, reason, properties):
         if reason == SESSION_TAKEN_OVER:
@@ -126,8 +135,12 @@ class Bridge:
             _logger.warning("bridge %s gives the inbound session up (%s)", self.instance,
                             "taken over" if self.taken_over.is_set() else "lock connection lost")
             self._close_inbound()
-        if self.inbound is None and self._take_lock():
-            self._open_inbound()
+        if self.inbound is None:
+            if self._take_lock():
+                self._open_inbound()
+            elif not self.standing_by:
+                _logger.info("bridge %s stands by: another bridge receives for %s", self.instance, self.dbname)
+            self.standing_by = self.inbound is None
 
     def _take_lock(self):
         try:
@@ -166,6 +179,7 @@ class Bridge:
         client.on_connect = self._on_inbound_connect
         client.on_disconnect = self._on_inbound_disconnect
         client.on_message = self._on_message
+        client.on_subscribe = self._on_inbound_subscribe
         properties = Properties(PacketTypes.CONNECT)
         properties.SessionExpiryInterval = self.session_expiry
         client.connect_async(self.broker.host, self.broker.port, keepalive=30, clean_start=False,
@@ -333,10 +347,24 @@ class Bridge:
                 env["ep.device"]._find(site_code, device_code)._set_presence(online, fields.Datetime.now())
             env.cr.commit()
         self.unsaved = []
+        self._send_receipts(events)
         self._ack(batch)
         waiting = [event_id for event_id, state in new.items() if state == "received"]
         if waiting:
             self._dispatch(waiting)
+
+    def _send_receipts(self, events):
+        """Tell each device which of its events are stored (new or seen before): it may forget them.
+        A broker acknowledges a device's event before saving it (Mosquitto saves once a second), so a
+        broker killed in between loses it; the device publishes again what gets no receipt."""
+        if self.inbound is None:
+            return  # given up meanwhile: the device gets its receipt when it publishes again
+        stored = {}
+        for row in events:
+            stored.setdefault((row["site_code"], row["device_code"]), []).append(row["event_id"])
+        for (site_code, device_code), event_ids in stored.items():
+            self.inbound.publish(protocol.topic(site_code, device_code, "receipt"),
+                                 protocol.encode_receipt(event_ids), qos=1)
 
     def _ack(self, batch):
         """Acknowledge the committed messages, each on the connection it came in on: a packet id

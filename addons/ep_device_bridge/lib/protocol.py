@@ -5,6 +5,7 @@ Topics (QoS 1, UTF-8 JSON):
     ep/<site_code>/<device_code>/ack     acknowledgements up
     ep/<site_code>/<device_code>/event   device events up
     ep/<site_code>/<device_code>/status  retained presence: online / offline
+    ep/<site_code>/<device_code>/receipt events stored, down: the device may forget them
 """
 import json
 import re
@@ -12,7 +13,7 @@ from collections import namedtuple
 from datetime import datetime, timezone
 
 PREFIX = "ep"
-CHANNELS = ("cmd", "ack", "event", "status")
+CHANNELS = ("cmd", "ack", "event", "status", "receipt")
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
 
 Topic = namedtuple("Topic", "site_code device_code channel")
@@ -67,6 +68,25 @@ def decode_json(payload):
     if not isinstance(body, dict):
         raise ValueError("payload must be a JSON object")
     return body
+
+
+def _event_ids(ids):
+    if not isinstance(ids, (list, tuple, set, frozenset)) or not ids:
+        raise ValueError("a receipt needs a list of event ids")
+    if not all(isinstance(event_id, str) and event_id for event_id in ids):
+        raise ValueError("event ids must be non-empty strings")
+    return sorted(set(ids))
+
+
+def encode_receipt(event_ids):
+    """The bridge's receipt to a device: these events of its are stored (now or before)."""
+    body = {"event_ids": _event_ids(event_ids)}
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def decode_receipt(payload):
+    """The event ids of a receipt, sorted and unique."""
+    return _event_ids(decode_json(payload).get("event_ids"))
 
 
 def decode_ack(payload):

@@ -1,6 +1,26 @@
 from datetime import timedelta
 
+from odoo import fields
 from odoo.addons.ep_parking.tests.test_list_entry import EpListCase, stamp
+
+
+def card_with_paid_renewal(rule, plate, reference):
+    """A card of ``rule`` in use (20 days gone, 10 left) and a one-period online renewal of it paid by
+    WeChat at the local test gateway with transaction ``reference``: (card, renewal, the gateway's
+    notification to post)."""
+    env = rule.env
+    now = fields.Datetime.from_string(fields.Datetime.now())
+    card = env["ep.monthcard"].create({
+        "lot_id": rule.lot_id.id, "plate": plate, "rule_id": rule.id, "state": "in_use",
+        "date_start": fields.Datetime.to_string(now - timedelta(days=20)),
+        "date_end": fields.Datetime.to_string(now + timedelta(days=10))})
+    wechat = env.ref("ep_parking.payment_method_wechat")
+    renewal = env["ep.monthcard.renewal"]._create_renewal(card, 1, "online", channel=wechat)
+    renewal.action_create_order()
+    renewal.order_id.action_start_payment("/done")
+    gateway = env["ep.parking.test.payment"]._find(renewal.order_id)
+    gateway.write({"state": "paid", "paid_at": fields.Datetime.now(), "transaction": reference})
+    return card, renewal, env["ep.parking.payment.provider"]._test_notification(gateway)
 
 
 class EpMonthcardCase(EpListCase):

@@ -5,10 +5,9 @@ extended once."""
 import random
 import unittest
 
-from dateutil.relativedelta import relativedelta
-
 import odoo
-from odoo import SUPERUSER_ID, api, fields
+from odoo import SUPERUSER_ID, api
+from odoo.addons.ep_monthcard.tests.common import card_with_paid_renewal
 from odoo.addons.ep_parking.tests.common import run_in_parallel
 from odoo.tests.common import at_install, get_db_name, post_install
 
@@ -25,20 +24,9 @@ class TestRenewalNotificationsUnderConcurrency(unittest.TestCase):
         with api.Environment.manage(), self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
             rule = env.ref("ep_monthcard.monthcard_rule_sz001_ground_demo")
-            now = fields.Datetime.from_string(fields.Datetime.now())
-            card = env["ep.monthcard"].create({
-                "lot_id": rule.lot_id.id, "plate": "粤B7C%03d" % random.randrange(1000), "rule_id": rule.id,
-                "state": "in_use",
-                "date_start": fields.Datetime.to_string(now - relativedelta(days=20)),
-                "date_end": fields.Datetime.to_string(now + relativedelta(days=10))})
-            wechat = env.ref("ep_parking.payment_method_wechat")
-            renewal = env["ep.monthcard.renewal"]._create_renewal(card, 1, "online", channel=wechat)
-            renewal.action_create_order()
+            card, renewal, self.payload = card_with_paid_renewal(rule, "粤B7C%03d" % random.randrange(1000),
+                                                                 "T-CONC-%d" % random.randrange(10 ** 9))
             order = renewal.order_id
-            order.action_start_payment("/done")
-            gateway = env["ep.parking.test.payment"]._find(order)
-            gateway.write({"state": "paid", "paid_at": fields.Datetime.now(), "transaction": "T-CONC-%s" % order.id})
-            self.payload = env["ep.parking.payment.provider"]._test_notification(gateway)
             self.ids = {"card": card.id, "renewal": renewal.id, "order": order.id, "end": card.date_end,
                         "name": order.name}
         self.addCleanup(self._cleanup)

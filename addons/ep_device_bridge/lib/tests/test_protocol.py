@@ -62,3 +62,22 @@ def test_broker_settings_from_odoo_conf_section():
     assert protocol.BrokerSettings.from_mapping({}).port == 1883
     with pytest.raises(ValueError):
         protocol.BrokerSettings.from_mapping({"mqtt_port": "http"})
+
+
+def test_receipt_round_trip():
+    payload = protocol.encode_receipt(["e-2", "e-1", "e-2"])
+    assert payload == b'{"event_ids":["e-1","e-2"]}'
+    assert protocol.decode_receipt(payload) == ["e-1", "e-2"]
+    assert protocol.topic("LOT-1", "gate-in-1", "receipt") == "ep/LOT-1/gate-in-1/receipt"
+
+
+@pytest.mark.parametrize("payload", [b"{}", b'{"event_ids": []}', b'{"event_ids": "e-1"}', b'{"event_ids": [1]}',
+                                     b'{"event_ids": [""]}', b"[]", b"\xff"])
+def test_decode_receipt_refuses_malformed_payloads(payload):
+    with pytest.raises(ValueError):
+        protocol.decode_receipt(payload)
+
+
+def test_encode_receipt_needs_ids():
+    with pytest.raises(ValueError):
+        protocol.encode_receipt([])

@@ -87,10 +87,13 @@ class EpMonthcardPassAreaMember(models.Model):
             at = fields.Datetime.to_string(at)
         # sudo: the fee query is asked by payers and devices, who see no cards; only the pass found
         # (its area) leaves this method.
-        members = self.sudo().search([
-            ("area_id.active", "=", True), ("card_id.state", "in", VALID_STATES),
-            ("card_id.date_start", "<=", at), ("card_id.date_end", ">=", at),
-            "|", ("card_id.plate", "=", plate), ("card_id.plate_ids.plate", "=", plate)])
+        # The plate's valid cards first (a domain through card_id would list every valid card).
+        cards = self.env["ep.monthcard"].sudo().search([
+            ("state", "in", VALID_STATES), ("date_start", "<=", at), ("date_end", ">=", at),
+            "|", ("plate", "=", plate), ("plate_ids.plate", "=", plate)])
+        if not cards:
+            return self.browse()
+        members = self.sudo().search([("card_id", "in", cards.ids), ("area_id.active", "=", True)])
         for member in members:
             if pass_area.is_pass_exit(member.lot_id.id, lot.id, member.area_id._get_area_lots().ids):
                 return member

@@ -26,12 +26,11 @@ class EpParkingLot(models.Model):
         plate = normalize_plate(plate)
         valid = self.env["ep.monthcard"]._get_valid_domain(self, at)
         # sudo: the answer is a yes/no the lists and the owner app need whoever asks
-        # (owners have no access to cards); no card data leaves this method.
-        if self.env["ep.monthcard"].sudo().search_count(valid + [("plate", "=", plate)]):
-            return True
-        sub_domain = [("plate", "=", plate)] + [("card_id.%s" % term[0],) + tuple(term[1:]) for term in valid]
-        # sudo: as above; a sub plate of a valid card counts as the card's main plate.
-        return bool(self.env["ep.monthcard.plate"].sudo().search_count(sub_domain)) \
+        # (owners have no access to cards); no card data leaves this method. A sub plate of a valid
+        # card counts as the card's main plate (the sub plates are searched first: a domain through
+        # card_id would list every valid card of the lot).
+        return bool(self.env["ep.monthcard"].sudo().search_count(
+            valid + ["|", ("plate", "=", plate), ("plate_ids.plate", "=", plate)])) \
             or super()._plate_has_valid_month_card(plate, at=at)
 
     def _partner_has_valid_month_card(self, partner, at=None):

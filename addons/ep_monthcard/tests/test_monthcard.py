@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 from odoo.addons.ep_parking.tests.test_list_entry import EpListCase, stamp
@@ -39,6 +40,26 @@ class TestMonthcard(EpListCase):
         for at in (before, after):
             self.assertFalse(lot._plate_has_valid_month_card("京A12345", at=at))
             self.assertFalse(lot._partner_has_valid_month_card(self.holder, at=stamp(at)))
+
+    def test_plate_lookups_read_only_that_plates_cards(self):
+        """The fee query asks both for every car: each used to list every valid card of the
+        database (domains through card_id), 32 queries a quote on a thousand cards."""
+        queries = []
+        execute = self.cr.execute
+
+        def record(query, params=None, log_exceptions=None):
+            queries.append(str(query))
+            return execute(query, params)
+
+        self.cr.execute = record
+        try:
+            self.assertTrue(self.lot._plate_has_valid_month_card("京A12345"))
+            self.env["ep.monthcard.pass.area.member"]._find_pass(self.lot, "京A12345")
+        finally:
+            del self.cr.execute
+        on_cards = [query for query in queries if re.search(r'FROM "ep_monthcard"(?!_)', query)]
+        self.assertTrue(on_cards)
+        self.assertEqual([query for query in on_cards if '"plate"' not in query], [])
 
     def test_only_created_and_in_use_cards_count(self):
         self.Card.create({"lot_id": self.lot.id, "plate": "京A77777", "state": "created",

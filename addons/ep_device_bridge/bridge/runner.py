@@ -44,6 +44,7 @@ INBOUND = ("event", "ack", "status")
 LEADER_CHECK = 2.0  # seconds between two looks at the inbound lock
 # pg_try_advisory_lock key of the inbound session (advisory locks are per database)
 INBOUND_LOCK = 0x65704252  # "epBR"
+LEAVE_DRAIN = 5.0  # seconds a stopping bridge goes on storing what it received
 SESSION_TAKEN_OVER = 142  # MQTT 5 DISCONNECT reason: another connection took our client id
 
 
@@ -237,7 +238,10 @@ class Bridge:
         inbound session stays on the broker, which queues for the next instance to hold it."""
         if self.inbound is not None:
             time.sleep(0.2)
-            while self.unsaved or not self.inbox.empty():
+            # the subscription stays, so messages keep coming: stop after a while, leaving the rest
+            # unacknowledged for the next bridge (it gets them again)
+            deadline = time.monotonic() + LEAVE_DRAIN
+            while (self.unsaved or not self.inbox.empty()) and time.monotonic() < deadline:
                 self._drain_inbox(timeout=0)
         self._close_inbound()
         self.client.disconnect()

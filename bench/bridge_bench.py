@@ -17,6 +17,7 @@ import io
 import json
 import multiprocessing
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -174,7 +175,7 @@ def start_bridge(db, pg_port, instance, log):
          "--logfile", str(log)], cwd=str(ROOT), env=dict(os.environ, EP_BRIDGE_SESSION_EXPIRY="0"),
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
-    while " receives for " not in log.read_text():
+    while not re.search(r"bridge \S+ receives for ", log.read_text()):
         if time.monotonic() > deadline or bridge.poll() is not None:
             bridge.kill()
             raise RuntimeError("the bridge did not start; see %s" % log)

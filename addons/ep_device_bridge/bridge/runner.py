@@ -140,7 +140,8 @@ class Bridge:
             if self._take_lock():
                 self._open_inbound()
             elif not self.standing_by:
-                _logger.info("bridge %s stands by: another bridge receives for %s", self.instance, self.dbname)
+                _logger.info("bridge %s stands by: another bridge holds the inbound session of %s",
+                             self.instance, self.dbname)
             self.standing_by = self.inbound is None
 
     def _take_lock(self):

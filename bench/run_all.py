@@ -155,7 +155,8 @@ def main():
     if not args.quick:
         store = BENCH / "results.json"
         kept = json.loads(store.read_text()) if store.exists() else {}
-        kept.update(entries)
+        # a bench that failed before its first figure keeps its last figures (its failure is printed above)
+        kept.update({name: entry for name, entry in entries.items() if entry["rows"] or name not in kept})
         store.write_text(json.dumps(kept, ensure_ascii=False, indent=1) + "\n")
         write_results(BENCH / "RESULTS.md", kept, machine())
         print("written: bench/RESULTS.md")

@@ -14,7 +14,7 @@ DEFAULTS = {
     "max_attempts": "5",
     "poll_interval": "1.0",     # seconds between outbox scans when no NOTIFY arrives
     "batch_size": "500",        # inbound messages stored per transaction
-    "session_expiry": "3600",   # seconds the broker keeps a crashed bridge's session (and its messages)
+    "session_expiry": "3600",   # seconds the broker keeps the inbound session (and its messages) with no bridge
     "password_file": "",        # Mosquitto password file EP Suite writes device accounts into
     "broker_pid_file": "",      # Mosquitto pid file, signalled (HUP) after the password file changes
 }

@@ -163,8 +163,8 @@ class Bridge:
         if self.lock_connection is not None:
             try:
                 self.lock_connection.close()
-            except psycopg2.Error:
-                pass
+            except psycopg2.Error as exc:
+                _logger.debug("closing the inbound lock connection: %s", exc)  # it is gone either way
             self.lock_connection = None
 
     def _lock_alive(self):
